@@ -1,0 +1,42 @@
+# Telltale: the two set-up commands are `make serve` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: setup serve test test-python test-extension extension eval train bench clean
+
+setup: $(VENV)/.installed
+
+# torch first, pinned: 2.13.0 is the CPU build (an unpinned torch pulls the CUDA build).
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+serve: setup            ## start the scoring server on 127.0.0.1:8765 with the shipped model
+	$(BIN)/telltale serve
+
+extension: extension/node_modules/.installed
+	cd extension && npm run build
+
+extension/node_modules/.installed: extension/package-lock.json
+	cd extension && npm ci --no-audit --no-fund
+	touch $@
+
+test: setup extension   ## the whole test suite: library, server, extension unit and end-to-end
+	cd extension && npm test
+	$(BIN)/pytest
+
+eval: setup
+	$(BIN)/telltale eval --out eval.json
+
+train: setup
+	$(BIN)/telltale train
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) extension/node_modules extension/dist
