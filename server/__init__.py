@@ -1,0 +1,81 @@
+"""Telltale's scoring server: a Flask app factory run by gunicorn.
+
+    gunicorn -c server/gunicorn.conf.py 'server:create_app()'
+
+or ``telltale serve``. Each worker builds one app, which loads the model once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+from flask import Flask, g, request
+from flask_cors import CORS
+
+from .settings import ServerSettings
+
+__version__ = "0.1.0"
+
+# Browser-extension origins: Chrome's 32-letter ids and Firefox's per-install UUIDs.
+EXTENSION_ORIGINS = (
+    re.compile(r"^chrome-extension://[a-p]{32}$"),
+    re.compile(r"^moz-extension://[0-9a-fA-F-]{36}$"),
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings (see ``server.settings``), e.g.
+    ``create_app({"TOKEN": "...", "MAX_PARAGRAPHS": 200})``; the key ``SCORER`` passes
+    an already loaded ``scorer.Scorer`` to share.
+    """
+    from . import api, service
+    from .auth import init_auth
+    from .engine import Engine
+    from .errors import register_error_handlers
+    from .metrics import Metrics
+
+    config = dict(config or {})
+    scorer = config.pop("SCORER", None)
+    settings = ServerSettings.from_sources(config)
+    token = settings.resolved_token()
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["TELLTALE_AUTH"] = bool(token)
+    app.json.sort_keys = False
+    logging.getLogger("telltale").setLevel(logging.INFO)
+
+    metrics = Metrics()
+    engine = Engine(settings, metrics, scorer=scorer)
+    app.extensions["telltale"] = engine
+    app.extensions["telltale_metrics"] = metrics
+
+    CORS(app, origins=list(EXTENSION_ORIGINS) + [re.compile("^" + re.escape(o) + "$") for o in settings.cors_origins],
+         methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type", "Authorization"],
+         expose_headers=["Retry-After"], max_age=600, supports_credentials=False)
+    init_auth(app, token)
+    register_error_handlers(app)
+    app.register_blueprint(service.bp)
+    app.register_blueprint(api.bp)
+    _record_requests(app, metrics)
+
+    engine.start()
+    return app
+
+
+def _record_requests(app: Flask, metrics) -> None:
+    @app.before_request
+    def start_timer():
+        g.telltale_started = time.perf_counter()
+
+    @app.after_request
+    def record(response):
+        endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        metrics.requests.labels(endpoint=endpoint, method=request.method, status=str(response.status_code)).inc()
+        started = g.get("telltale_started")
+        if started is not None:
+            metrics.latency.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,125 @@
+"""The worker's scorer: loading and warm-up, bounded concurrency, and the result cache.
+
+One ``Engine`` per app (so one model per gunicorn worker). ``start()`` loads the
+model, in a thread by default so ``/healthz`` can answer 503 meanwhile, then
+scores a warm-up article; only then is the engine ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from .cache import ResultCache
+from .errors import NotReady, Overloaded
+from .metrics import Metrics
+from .payload import ScoreRequest
+from .settings import ServerSettings
+
+log = logging.getLogger("telltale.server")
+
+WARMUP_PARAGRAPHS = (
+    "The city council voted on Tuesday to extend the night bus service until the end of the year, "
+    "after a pilot scheme drew more riders than expected.",
+    "Officials said the extra routes would cost about 1.2 million euros and would be reviewed in the spring.",
+)
+
+
+class Engine:
+    def __init__(self, settings: ServerSettings, metrics: Metrics, scorer=None):
+        self.settings = settings
+        self.metrics = metrics
+        self.scorer = scorer
+        self.error: str | None = None
+        self._ready = threading.Event()
+        self._slots = threading.BoundedSemaphore(settings.max_concurrent)
+        self.cache = ResultCache(settings.cache_size)
+
+    # -- start-up -----------------------------------------------------------
+    def start(self) -> None:
+        if self.settings.load_in_background:
+            threading.Thread(target=self._load, name="telltale-model-loader", daemon=True).start()
+        else:
+            self._load()
+            if self.error:
+                raise RuntimeError(self.error)
+
+    def _load(self) -> None:
+        started = time.perf_counter()
+        try:
+            if self.scorer is None:
+                self.scorer = load_scorer(self.settings)
+            self.scorer.score(paragraphs=list(WARMUP_PARAGRAPHS))
+        except Exception as exc:  # reported by /healthz and logged; the worker keeps answering 503
+            self.error = f"The model could not be loaded: {exc}"
+            log.error("model load failed: %s: %s", type(exc).__name__, exc)
+            return
+        self._ready.set()
+        self.metrics.model_ready.set(1)
+        info = self.model_info
+        log.info("model %s %s ready in %.1f s", info["name"], info["version"], time.perf_counter() - started)
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def wait_ready(self, timeout: float) -> bool:
+        return self._ready.wait(timeout)
+
+    @property
+    def model_info(self) -> dict:
+        info = self.scorer.detector.info
+        return {"name": info.name, "version": info.version}
+
+    @property
+    def threshold(self) -> float:
+        return float(self.scorer.detector.info.threshold)
+
+    # -- scoring ------------------------------------------------------------
+    def score(self, req: ScoreRequest) -> tuple[dict, bool]:
+        """The library's result dict for ``req`` and whether it came from the cache."""
+        if not self.ready:
+            if self.error:
+                raise NotReady(f"{self.error} The server cannot score until it is restarted with a "
+                               "working model.", retry_after=60)
+            raise NotReady("The model is still loading; retry in a few seconds.", retry_after=2)
+        info = self.model_info
+        key = self.cache.key(req.inputs(), info["name"], info["version"])
+        cached = self.cache.get(key)
+        if cached is not None:
+            self.metrics.cache_hits.inc()
+            return cached, True
+        self.metrics.cache_misses.inc()
+        if not self._slots.acquire(timeout=self.settings.queue_timeout):
+            self.metrics.rejected.inc()
+            raise Overloaded(f"The server is busy scoring other articles (waited "
+                             f"{self.settings.queue_timeout:g} s for a free slot); retry shortly.",
+                             retry_after=1)
+        try:
+            started = time.perf_counter()
+            if req.text is not None:
+                result = self.scorer.score(req.text)
+            else:
+                result = self.scorer.score(paragraphs=list(req.paragraphs))
+            self.metrics.scoring_seconds.observe(time.perf_counter() - started)
+        finally:
+            self._slots.release()
+        self.metrics.texts_scored.inc()
+        self.metrics.paragraphs_scored.inc(len(req.paragraphs) if req.paragraphs else 1)
+        body = result.to_dict()
+        self.cache.put(key, body)
+        return body, False
+
+
+def load_scorer(settings: ServerSettings):
+    """The library's scorer with this worker's torch threads and model folder."""
+    import torch
+
+    from scorer import Scorer
+
+    if settings.torch_threads:
+        torch.set_num_threads(settings.torch_threads)
+    if settings.model_path:
+        return Scorer.load(settings.model_path)
+    return Scorer.load()

@@ -1,0 +1,78 @@
+"""gunicorn settings for the Telltale server.
+
+    gunicorn -c server/gunicorn.conf.py 'server:create_app()'
+
+Environment: TELLTALE_HOST (127.0.0.1), TELLTALE_PORT (8765), TELLTALE_WORKERS (1),
+TELLTALE_THREADS (4 request threads per worker), TELLTALE_TORCH_THREADS (CPU cores /
+workers), plus the app's TELLTALE_* settings (see server/settings.py). Command-line
+flags such as ``-b`` or ``-w`` override these.
+
+Each worker imports the app after the fork (no preload), so each loads the model
+once; ``/healthz`` answers 503 until its model is warm. SIGTERM stops accepting,
+lets requests in flight finish (``graceful_timeout``), then exits.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+
+# Metrics from all workers: prometheus-client's multiprocess mode reads this folder.
+# It must be set before any worker imports prometheus_client.
+_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _metrics_dir = tempfile.mkdtemp(prefix="telltale-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+
+_host = os.environ.get("TELLTALE_HOST", "127.0.0.1")
+_port = os.environ.get("TELLTALE_PORT", "8765")
+bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
+workers = int(os.environ.get("TELLTALE_WORKERS", "1"))
+threads = int(os.environ.get("TELLTALE_THREADS", "4"))
+worker_class = "gthread"
+preload_app = False
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Access log: method, path without the query string, status, size, time. Bodies are never logged.
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("TELLTALE_LOG_LEVEL", "info")
+proc_name = "telltale"
+
+
+def _cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def on_starting(server):
+    """Refuse to listen beyond loopback without a token, before any worker starts."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from server.settings import ServerSettings, SettingsError, check_bind
+
+    try:
+        token = ServerSettings.from_sources().resolved_token()
+        for address in server.cfg.bind:
+            if not address.startswith(("unix:", "fd://")):
+                check_bind(address.rsplit(":", 1)[0], token)
+    except SettingsError as exc:
+        server.log.error("%s", exc)
+        sys.stderr.flush()
+        os._exit(2)
+    if not os.environ.get("TELLTALE_TORCH_THREADS"):
+        os.environ["TELLTALE_TORCH_THREADS"] = str(max(1, _cpu_count() // server.cfg.workers))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _metrics_dir:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
