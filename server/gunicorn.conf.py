@@ -40,6 +40,7 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("TELLTALE_LOG_LEVEL", "info")
 proc_name = "telltale"
+control_socket_disable = True  # no runtime control socket (and no clash between servers)
 
 
 def _cpu_count():

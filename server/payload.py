@@ -7,6 +7,7 @@ text itself (empty, binary, language, HTML) belong to the scorer library.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from flask import Request
@@ -62,8 +63,10 @@ def parse_score_request(data: object, settings: ServerSettings) -> ScoreRequest:
         raise InvalidRequest(f"The body must be a JSON object, not a JSON {_json_type(data)}; e.g. {EXAMPLE}.")
     unknown = sorted(k for k in data if k not in FIELDS)
     if unknown:
-        raise InvalidRequest(f"Unknown field(s) {', '.join(map(repr, unknown[:5]))}; "
-                             f"the fields are {', '.join(FIELDS)}.")
+        # Field names are echoed only when they look like names, never like text.
+        shown = [repr(k) for k in unknown[:5] if re.fullmatch(r"[A-Za-z0-9_-]{1,32}", k)]
+        named = f" {', '.join(shown)}" if len(shown) == len(unknown) else ""
+        raise InvalidRequest(f"{len(unknown)} unknown field(s){named}; the fields are {', '.join(FIELDS)}.")
     has_text = data.get("text") is not None
     has_paragraphs = data.get("paragraphs") is not None
     if has_text == has_paragraphs:

@@ -1,0 +1,88 @@
+"""Team mode, run with the Docker image's exact command (CMD + ENV from docker/Dockerfile)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from conftest import REPO, TEAM_TOKEN, base_env, dockerfile, free_port, gunicorn_argv, post_score
+
+
+def test_image_command_serves_with_token(team_server, articles):
+    paragraphs = articles["clean"]["paragraphs"]
+    r = post_score(team_server, {"paragraphs": paragraphs})
+    assert r.status_code == 200, r.text
+    for p in r.json()["passages"]:
+        for s in p["sentences"]:
+            assert paragraphs[p["index"]][s["start"]:s["end"]] == s["text"]
+
+
+@pytest.mark.parametrize("header", [None, "Bearer", "Bearer wrong-token-0123456789", f"Basic {TEAM_TOKEN}",
+                                    f"Bearer {TEAM_TOKEN}x"])
+def test_missing_or_wrong_token_is_401(team_server, header):
+    headers = {"Authorization": header} if header else {}
+    r = requests.post(team_server.url + "/v1/score", json={"text": "Hello there."}, headers=headers, timeout=30)
+    assert r.status_code == 401
+    assert r.json()["error"]["type"] == "unauthorized"
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    for path in ("/v1/info", "/metrics"):
+        assert requests.get(team_server.url + path, headers=headers, timeout=10).status_code == 401
+
+
+def test_health_and_description_stay_open(team_server):
+    assert requests.get(team_server.url + "/healthz", timeout=10).status_code == 200
+    assert requests.get(team_server.url + "/openapi.json", timeout=10).status_code == 200
+    info = requests.get(team_server.url + "/v1/info", headers=team_server.auth_headers(), timeout=10).json()
+    assert info["auth"] is True
+    assert requests.get(team_server.url + "/metrics", headers=team_server.auth_headers(), timeout=10).ok
+
+
+def test_preflight_needs_no_token(team_server):
+    origin = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+    r = requests.options(team_server.url + "/v1/score", timeout=10, headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == origin
+
+
+def test_image_healthcheck_command_passes(team_server):
+    healthcheck = next(line for line in (REPO / "docker" / "Dockerfile").read_text().splitlines()
+                       if line.startswith("HEALTHCHECK"))
+    code = healthcheck.split("CMD", 1)[1].strip()
+    env = base_env(TELLTALE_PORT=str(team_server.port))
+    assert subprocess.run(code, shell=True, env=env, timeout=30).returncode == 0
+    env = base_env(TELLTALE_PORT=str(free_port()))  # nothing listens there
+    assert subprocess.run(code, shell=True, env=env, timeout=30, capture_output=True).returncode != 0
+
+
+def test_image_runs_as_non_root_with_model_baked_in():
+    text = (REPO / "docker" / "Dockerfile").read_text()
+    assert "torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" in text
+    users = [line.split()[1] for line in text.splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    _, env = dockerfile()
+    assert env.get("TELLTALE_HOST") == "0.0.0.0"  # reachable in the container, hence the token
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::"])
+def test_refuses_public_bind_without_token(host):
+    # `telltale serve` (server.cli) and plain gunicorn with the repo config both refuse.
+    env = base_env()
+    r = subprocess.run([sys.executable, "-m", "server.cli", "--host", host, "--port", str(free_port())],
+                       cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "TELLTALE_TOKEN" in r.stderr and host in r.stderr
+    env = base_env(TELLTALE_HOST=host, TELLTALE_PORT=str(free_port()))
+    r = subprocess.run(gunicorn_argv(), cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert "TELLTALE_TOKEN" in r.stdout + r.stderr
+
+
+def test_refuses_short_token():
+    env = base_env(TELLTALE_TOKEN="secret")
+    r = subprocess.run([sys.executable, "-m", "server.cli", "--host", "0.0.0.0", "--port", str(free_port())],
+                       cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "16 characters" in r.stderr

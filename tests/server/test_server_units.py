@@ -1,0 +1,95 @@
+"""Fast checks of the pieces that need no model: settings, payload parsing, cache, spec."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openapi_spec_validator import validate
+
+from server.cache import ResultCache
+from server.errors import InvalidRequest, PayloadTooLarge
+from server.payload import parse_score_request
+from server.service import OPENAPI_FILE, openapi_document
+from server.settings import ServerSettings, SettingsError, check_bind, is_loopback
+
+
+def test_settings_precedence_and_parsing():
+    env = {"TELLTALE_MAX_PARAGRAPHS": "7", "TELLTALE_CORS_ORIGINS": "https://a.example, https://b.example",
+           "TELLTALE_LOAD_IN_BACKGROUND": "no", "TELLTALE_QUEUE_TIMEOUT": "0.5"}
+    s = ServerSettings.from_sources({"MAX_PARAGRAPHS": 9}, environ=env)
+    assert s.max_paragraphs == 9 and s.queue_timeout == 0.5 and s.load_in_background is False
+    assert s.cors_origins == ("https://a.example", "https://b.example")
+    with pytest.raises(SettingsError, match="TELLTALE_MAX_PARAGRAPHS"):
+        ServerSettings.from_sources(environ={"TELLTALE_MAX_PARAGRAPHS": "many"})
+    with pytest.raises(SettingsError, match=r"'\*'"):
+        ServerSettings.from_sources(environ={"TELLTALE_CORS_ORIGINS": "*"})
+
+
+def test_token_file(tmp_path):
+    f = tmp_path / "token"
+    f.write_text("  abcdefghijklmnopqrstuvwxyz\n")
+    assert ServerSettings(token_file=str(f)).resolved_token() == "abcdefghijklmnopqrstuvwxyz"
+    f.write_text("\n")
+    with pytest.raises(SettingsError, match="empty"):
+        ServerSettings(token_file=str(f)).resolved_token()
+    with pytest.raises(SettingsError, match="cannot be read"):
+        ServerSettings(token_file=str(tmp_path / "missing")).resolved_token()
+
+
+@pytest.mark.parametrize("host,loopback", [("127.0.0.1", True), ("127.1.2.3", True), ("::1", True),
+                                           ("localhost", True), ("0.0.0.0", False), ("::", False),
+                                           ("10.0.0.5", False), ("example.com", False)])
+def test_loopback_detection(host, loopback):
+    assert is_loopback(host) is loopback
+    if loopback:
+        check_bind(host, None)
+    else:
+        with pytest.raises(SettingsError):
+            check_bind(host, None)
+        check_bind(host, "a-long-team-token-123")
+
+
+def test_payload_limits_name_the_limit():
+    s = ServerSettings(max_paragraphs=3, max_paragraph_chars=10, max_text_chars=25)
+    assert parse_score_request({"paragraphs": ["a", "b"], "title": None}, s).paragraphs == ("a", "b")
+    with pytest.raises(PayloadTooLarge, match="limit is 3 per request"):
+        parse_score_request({"paragraphs": ["a"] * 4}, s)
+    with pytest.raises(PayloadTooLarge, match=r"paragraphs\[1\]` has 11 characters.*limit is 10"):
+        parse_score_request({"paragraphs": ["a", "b" * 11]}, s)
+    with pytest.raises(PayloadTooLarge, match="limit is 25"):
+        parse_score_request({"text": "c" * 26}, s)
+    with pytest.raises(InvalidRequest, match="exactly one"):
+        parse_score_request({"text": "a", "paragraphs": ["b"]}, s)
+
+
+def test_error_messages_never_quote_the_text():
+    secret = "Quillborough harbour wall"
+    s = ServerSettings(max_paragraph_chars=10)
+    for body in ({"paragraphs": [secret]}, {"paragraphs": [secret, 5]}, {"text": 5, secret: 1},
+                 {"text": secret, "paragraphs": [secret]}):
+        with pytest.raises((InvalidRequest, PayloadTooLarge)) as info:
+            parse_score_request(body, s)
+        assert "Quillborough" not in info.value.message
+
+
+def test_cache_is_lru_and_keyed_by_model_version():
+    cache = ResultCache(2)
+    k1 = cache.key({"text": "a"}, "m", "1")
+    assert k1 != cache.key({"text": "a"}, "m", "2")
+    assert k1 != cache.key({"paragraphs": ["a"]}, "m", "1")
+    k2, k3 = cache.key({"text": "b"}, "m", "1"), cache.key({"text": "c"}, "m", "1")
+    cache.put(k1, {"r": 1})
+    cache.put(k2, {"r": 2})
+    cache.get(k1)
+    cache.put(k3, {"r": 3})
+    assert cache.get(k2) is None and cache.get(k1) == {"r": 1} and len(cache) == 2
+    assert ResultCache(0).get(k1) is None
+
+
+def test_openapi_is_valid_and_carries_limits():
+    validate(json.loads(OPENAPI_FILE.read_text()))
+    doc = openapi_document("9.9", ServerSettings(max_paragraphs=5).limits())
+    validate(doc)
+    assert doc["info"]["version"] == "9.9"
+    assert doc["components"]["schemas"]["ScoreRequest"]["properties"]["paragraphs"]["maxItems"] == 5
