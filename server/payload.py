@@ -67,8 +67,8 @@ def parse_score_request(data: object, settings: ServerSettings) -> ScoreRequest:
         shown = [repr(k) for k in unknown[:5] if re.fullmatch(r"[A-Za-z0-9_-]{1,32}", k)]
         named = f" {', '.join(shown)}" if len(shown) == len(unknown) else ""
         raise InvalidRequest(f"{len(unknown)} unknown field(s){named}; the fields are {', '.join(FIELDS)}.")
-    has_text = data.get("text") is not None
-    has_paragraphs = data.get("paragraphs") is not None
+    has_text = "text" in data
+    has_paragraphs = "paragraphs" in data
     if has_text == has_paragraphs:
         raise InvalidRequest("Send exactly one of `text` (a string) or `paragraphs` (a list of strings).")
     url = _optional_string(data, "url", MAX_URL_CHARS)

@@ -48,8 +48,9 @@ def openapi_document(version: str, limits: dict) -> dict:
     """The shipped description with this server's version and configured limits filled in."""
     doc = copy.deepcopy(_template())
     doc["info"]["version"] = version
-    req = doc["components"]["schemas"]["ScoreRequest"]["properties"]
-    req["paragraphs"]["maxItems"] = limits["max_paragraphs"]
-    req["paragraphs"]["items"]["maxLength"] = limits["max_paragraph_chars"]
-    req["text"]["maxLength"] = limits["max_text_chars"]
+    schemas = doc["components"]["schemas"]
+    paragraphs = schemas["ParagraphsRequest"]["properties"]["paragraphs"]
+    paragraphs["maxItems"] = limits["max_paragraphs"]
+    paragraphs["items"]["maxLength"] = limits["max_paragraph_chars"]
+    schemas["TextRequest"]["properties"]["text"]["maxLength"] = limits["max_text_chars"]
     return doc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 from conftest import ServerProcess, base_env, free_port, post_score
 
@@ -19,8 +20,6 @@ def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
         result = {}
         thread = threading.Thread(target=lambda: result.setdefault("r", post_score(srv, {"paragraphs": paragraphs})))
         thread.start()
-        import time
-
         time.sleep(0.3)
     finally:
         code = srv.stop()

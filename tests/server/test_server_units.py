@@ -92,4 +92,4 @@ def test_openapi_is_valid_and_carries_limits():
     doc = openapi_document("9.9", ServerSettings(max_paragraphs=5).limits())
     validate(doc)
     assert doc["info"]["version"] == "9.9"
-    assert doc["components"]["schemas"]["ScoreRequest"]["properties"]["paragraphs"]["maxItems"] == 5
+    assert doc["components"]["schemas"]["ParagraphsRequest"]["properties"]["paragraphs"]["maxItems"] == 5
