@@ -45,7 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["TELLTALE_AUTH"] = bool(token)
     app.json.sort_keys = False
-    logging.getLogger("telltale").setLevel(logging.INFO)
+    _configure_logging()
 
     metrics = Metrics()
     engine = Engine(settings, metrics, scorer=scorer)
@@ -63,6 +63,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     engine.start()
     return app
+
+
+def _configure_logging() -> None:
+    """Send the server's own log lines (start-up, failures; never text) to gunicorn's error log."""
+    logger = logging.getLogger("telltale")
+    logger.setLevel(logging.INFO)
+    if not logger.handlers:
+        gunicorn_handlers = logging.getLogger("gunicorn.error").handlers
+        if gunicorn_handlers:
+            logger.handlers = list(gunicorn_handlers)
+            logger.propagate = False
 
 
 def _record_requests(app: Flask, metrics) -> None:

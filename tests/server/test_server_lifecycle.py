@@ -26,4 +26,6 @@ def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
     thread.join(60)
     assert result["r"].status_code == 200
     assert code == 0
-    assert "Shutting down" in srv.log() or "Handling signal: term" in srv.log()
+    log = srv.log()
+    assert "ready in" in log  # the worker logged its model start-up
+    assert "Shutting down" in log or "Handling signal: term" in log
