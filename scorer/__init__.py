@@ -1,0 +1,1 @@
+"""Telltale: flags machine-translated or garbled passages in news articles."""

@@ -1,0 +1,79 @@
+"""Errors Telltale raises for bad input or a bad model, with user-facing messages.
+
+Every message says what went wrong, the limit that was hit (with its number) and
+what to do about it; none quotes the submitted text, so messages are safe to log
+and to send back to a client. The server maps each class to an HTTP status.
+
+>>> err = InputTooLargeError("The text has 250,000 characters; the limit is 200,000.")
+>>> isinstance(err, TelltaleError), isinstance(err, ValueError)
+(True, True)
+>>> str(EmptyInputError())
+"The text is empty (or only whitespace); there is nothing to score. Pass the article's text."
+"""
+
+from __future__ import annotations
+
+
+class TelltaleError(Exception):
+    """Base class: input Telltale cannot score, or a model it cannot load."""
+
+    default_message = "Telltale could not score this input."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.default_message)
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class EmptyInputError(TelltaleError, ValueError):
+    """The text (or every paragraph) is empty or only whitespace."""
+
+    default_message = ("The text is empty (or only whitespace); there is nothing to score. "
+                       "Pass the article's text.")
+
+
+class BinaryInputError(TelltaleError, ValueError):
+    """The input looks like binary data (NUL bytes or many control characters)."""
+
+    default_message = ("The input looks like binary data, not text (it contains NUL bytes or many "
+                       "control characters). Pass the article as plain text or an HTML page.")
+
+
+class DecodingError(TelltaleError, ValueError):
+    """Bytes that are not valid UTF-8."""
+
+    default_message = ("The input is not valid UTF-8 text. Convert it to UTF-8 first "
+                       "(e.g. `iconv -f LATIN1 -t UTF-8 file.txt`).")
+
+
+class InputTooLargeError(TelltaleError, ValueError):
+    """More characters or paragraphs than the configured limit."""
+
+    default_message = "The input is larger than Telltale's limit. Score the article body only, or split it."
+
+
+class UnsupportedLanguageError(TelltaleError, ValueError):
+    """Text that is confidently not English (the detector only knows English)."""
+
+    default_message = ("The text does not look like English; Telltale only scores English text and "
+                       "would give meaningless scores for other languages.")
+
+
+class ModelLoadError(TelltaleError, RuntimeError):
+    """The model folder is missing, incomplete or of the wrong version."""
+
+    default_message = ("The detector model could not be loaded. Reinstall Telltale, or pass the "
+                       "folder written by `telltale train`.")
+
+
+__all__ = [
+    "TelltaleError",
+    "EmptyInputError",
+    "BinaryInputError",
+    "DecodingError",
+    "InputTooLargeError",
+    "UnsupportedLanguageError",
+    "ModelLoadError",
+]
