@@ -1,0 +1,93 @@
+"""Every option of the scorer, in one frozen object.
+
+Change options with :func:`dataclasses.replace`:
+
+>>> from dataclasses import replace
+>>> config = replace(ScorerConfig(), threshold=0.8, check_language=False)
+>>> config.threshold, config.max_chars
+(0.8, 200000)
+>>> ScorerConfig(max_chars=0)
+Traceback (most recent call last):
+...
+ValueError: max_chars must be a positive integer, not 0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class ScorerConfig:
+    """Options of :class:`scorer.Scorer`; every field has a working default.
+
+    Thresholds (``None`` = the model's own, chosen on dev data so that clean
+    human news is rarely flagged):
+
+    - ``threshold``: sentence probability at or above which a sentence is
+      flagged. Lower finds more garbled sentences and flags more clean ones.
+    - ``passage_threshold`` / ``article_threshold``: the same for a passage's
+      and the article's pooled probability.
+
+    Limits (inputs beyond them raise ``InputTooLargeError``; they bound the
+    time and memory one call can take, about 1 s of CPU per 1,000 sentences):
+
+    - ``max_chars`` (200,000): characters per text, about 30,000 words, far
+      more than any news article. Raise it for long reports; calls get slower.
+    - ``max_paragraphs`` (2,000): paragraphs per text or paragraph list.
+    - ``max_sentence_chars`` (1,000): a longer run-on "sentence" is cut at
+      whitespace into pieces, each scored on its own (the detector reads only
+      its first ~128 tokens anyway).
+
+    Input checks:
+
+    - ``check_language`` (True): refuse text that is confidently not English
+      (``UnsupportedLanguageError``) rather than score it as garbled. The check
+      only runs on at least ``language_min_chars`` (200) letters and refuses
+      only when English is less likely than ``language_min_confidence`` (0.9)
+      says another language is; short text and English full of foreign names
+      pass. Turn off to score anyway (the scores are then meaningless).
+    - ``max_control_share`` (0.01): share of control characters (other than
+      tab and line breaks) above which text counts as binary. Any NUL byte
+      always does.
+
+    Inference:
+
+    - ``threads`` (None): torch CPU threads; None keeps torch's default (all
+      cores). Set 1-2 per process when running several workers side by side.
+    - ``use_signals`` (True): add article-level cues (name variants, mojibake,
+      repeats) from ``scorer.signals`` as reasons when that module is present;
+      a cue marked ``flag`` flags its sentence even below the threshold.
+    """
+
+    threshold: float | None = None
+    passage_threshold: float | None = None
+    article_threshold: float | None = None
+    max_chars: int = 200_000
+    max_paragraphs: int = 2_000
+    max_sentence_chars: int = 1_000
+    check_language: bool = True
+    language_min_chars: int = 200
+    language_min_confidence: float = 0.9
+    max_control_share: float = 0.01
+    threads: int | None = None
+    use_signals: bool = True
+
+    def __post_init__(self):
+        for name in ("threshold", "passage_threshold", "article_threshold"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
+                raise ValueError(f"{name} must be a probability between 0 and 1 (or None), not {value!r}")
+        for name in ("max_chars", "max_paragraphs", "max_sentence_chars"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"{name} must be a positive integer, not {value!r}")
+        if self.threads is not None and (not isinstance(self.threads, int) or self.threads <= 0):
+            raise ValueError(f"threads must be a positive integer or None, not {self.threads!r}")
+        if not 0.0 <= self.language_min_confidence <= 1.0:
+            raise ValueError(f"language_min_confidence must be between 0 and 1, not {self.language_min_confidence!r}")
+        if not 0.0 <= self.max_control_share <= 1.0:
+            raise ValueError(f"max_control_share must be between 0 and 1, not {self.max_control_share!r}")
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,209 @@
+"""Checking raw input before it is scored: empty, binary, non-UTF-8, too large,
+not English, or an HTML page given as text.
+
+Each check raises a :mod:`scorer.errors` class whose message says what was
+wrong, the limit, and what to do. Messages never quote the input.
+
+>>> from scorer.config import ScorerConfig
+>>> check_text("The council met on Tuesday.", ScorerConfig())
+>>> check_text("   ", ScorerConfig())
+Traceback (most recent call last):
+...
+scorer.errors.EmptyInputError: The text is empty (or only whitespace); there is nothing to score. Pass the article's text.
+>>> decode_bytes("caf\\u00e9".encode("utf-8"))
+'café'
+>>> looks_like_html("<!DOCTYPE html><html><body><p>Hi</p></body></html>")
+True
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Sequence
+
+from .config import ScorerConfig
+from .errors import (
+    BinaryInputError,
+    DecodingError,
+    EmptyInputError,
+    InputTooLargeError,
+    UnsupportedLanguageError,
+)
+
+# Labels py3langid gives English and English-based varieties (Nigerian Pidgin,
+# Scots, ...); mixed names-heavy English often lands on one of these.
+ENGLISH_LIKE = frozenset({"en", "pcm", "sco", "jam", "tpi", "bi", "srn"})
+LANGUAGE_SAMPLE_CHARS = 20_000
+_ALLOWED_CONTROL = frozenset("\t\n\r\f\v\x85")
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<\?xml|<!--|<head[\s>]|<body[\s>])", re.I)
+_HTML_TAG = re.compile(r"</?(?:html|head|body|div|p|span|article|section|main|a|br|script|style|meta|"
+                       r"link|h[1-6]|ul|li|table|header|footer|nav|figure|img|title)\b[^>]*>", re.I)
+
+
+# -- bytes --------------------------------------------------------------------
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 text from bytes (a UTF-8 byte-order mark is dropped).
+
+    Raises ``BinaryInputError`` for NUL bytes, ``DecodingError`` for bytes that
+    are not UTF-8 (with the offset of the first bad byte).
+    """
+    if b"\x00" in data:
+        raise BinaryInputError()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DecodingError(
+            f"The input is not valid UTF-8 text (first invalid byte at offset {exc.start:,}). "
+            "Save or convert it as UTF-8 first (e.g. `iconv -f WINDOWS-1252 -t UTF-8 file.txt`)."
+        ) from None
+
+
+# -- HTML ---------------------------------------------------------------------
+
+def looks_like_html(text: str) -> bool:
+    """Whether ``text`` is an HTML page (or fragment) rather than plain text."""
+    head = text[:5000]
+    if _HTML_START.match(head):
+        return True
+    return head.lstrip().startswith("<") and len(_HTML_TAG.findall(head)) >= 3
+
+
+def html_to_text(html: str) -> str:
+    """The main article text of an HTML page, one paragraph per line (trafilatura).
+
+    Raises ``EmptyInputError`` when no article text can be found.
+    """
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False,
+                               include_images=False, deduplicate=False)
+    if not text or not text.strip():
+        raise EmptyInputError(
+            "No article text was found in this HTML page (it may be a front page, an empty shell "
+            "filled in by JavaScript, or a paywall). Save the article's text and score that instead."
+        )
+    return text
+
+
+# -- text ---------------------------------------------------------------------
+
+def check_text(text: str, config: ScorerConfig) -> None:
+    """Raise if ``text`` is not something Telltale can score."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__} (decode bytes with "
+                        "scorer.inputs.decode_bytes first)")
+    if not text.strip():
+        raise EmptyInputError()
+    if len(text) > config.max_chars:
+        raise InputTooLargeError(
+            f"The text has {len(text):,} characters; the limit is {config.max_chars:,} "
+            "(ScorerConfig.max_chars). Score the article body only, or split it into parts."
+        )
+    check_binary(text, config)
+    if config.check_language:
+        check_language(text, config)
+
+
+def check_paragraphs(paragraphs: Sequence[str], config: ScorerConfig) -> None:
+    """Raise if a list of paragraphs is not something Telltale can score."""
+    if isinstance(paragraphs, (str, bytes)) or not isinstance(paragraphs, Sequence):
+        raise TypeError("paragraphs must be a list of strings, not "
+                        f"{type(paragraphs).__name__}")
+    for i, para in enumerate(paragraphs):
+        if not isinstance(para, str):
+            raise TypeError(f"paragraph {i} is {type(para).__name__}, expected str")
+    if len(paragraphs) > config.max_paragraphs:
+        raise InputTooLargeError(
+            f"There are {len(paragraphs):,} paragraphs; the limit is {config.max_paragraphs:,} "
+            "(ScorerConfig.max_paragraphs). Send the article body only, or split it into parts."
+        )
+    total = sum(len(p) for p in paragraphs)
+    if total > config.max_chars:
+        raise InputTooLargeError(
+            f"The paragraphs have {total:,} characters in all; the limit is {config.max_chars:,} "
+            "(ScorerConfig.max_chars). Send the article body only, or split it into parts."
+        )
+    if not any(p.strip() for p in paragraphs):
+        raise EmptyInputError("All paragraphs are empty (or only whitespace); there is nothing to "
+                              "score. Pass the article's paragraphs.")
+    joined = "\n".join(paragraphs)
+    check_binary(joined, config)
+    if config.check_language:
+        check_language(joined, config)
+
+
+def check_passage_count(count: int, config: ScorerConfig) -> None:
+    """Raise when a text splits into more paragraphs than allowed."""
+    if count > config.max_paragraphs:
+        raise InputTooLargeError(
+            f"The text has {count:,} paragraphs; the limit is {config.max_paragraphs:,} "
+            "(ScorerConfig.max_paragraphs). Score the article body only, or split it into parts."
+        )
+
+
+def check_binary(text: str, config: ScorerConfig) -> None:
+    """Raise ``BinaryInputError`` for NUL characters or too many control characters."""
+    if "\x00" in text:
+        raise BinaryInputError()
+    controls = sum(1 for ch in text if ch not in _ALLOWED_CONTROL and unicodedata.category(ch) == "Cc")
+    if controls and controls > config.max_control_share * len(text):
+        raise BinaryInputError(
+            f"The input looks like binary data, not text: {controls:,} of its {len(text):,} "
+            f"characters are control characters (the limit is {config.max_control_share:.0%}). "
+            "Pass the article as plain text or an HTML page."
+        )
+
+
+# -- language -----------------------------------------------------------------
+
+_identifier = None
+_identifier_lock = threading.Lock()
+
+
+def _language_identifier():
+    global _identifier
+    with _identifier_lock:
+        if _identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        return _identifier
+
+
+def detect_language(text: str) -> tuple[str, float, float]:
+    """(most likely language, its probability, probability of English or an English variety)."""
+    ranked = _language_identifier().rank(text[:LANGUAGE_SAMPLE_CHARS])
+    top, top_p = ranked[0]
+    english = sum(float(p) for lang, p in ranked if lang in ENGLISH_LIKE)
+    return str(top), float(top_p), english
+
+
+def check_language(text: str, config: ScorerConfig) -> None:
+    """Raise ``UnsupportedLanguageError`` only for text that is confidently not English.
+
+    Text with fewer than ``config.language_min_chars`` letters is never refused
+    (short English full of names is easy to misjudge).
+    """
+    letters = sum(1 for ch in text[:LANGUAGE_SAMPLE_CHARS] if ch.isalpha())
+    if letters < config.language_min_chars:
+        return
+    lang, prob, english = detect_language(text)
+    if lang not in ENGLISH_LIKE and prob >= config.language_min_confidence and english < 0.05:
+        raise UnsupportedLanguageError(
+            f"The text looks like {_language_name(lang)} (language code {lang!r}, confidence "
+            f"{prob:.0%}), not English. Telltale only scores English; a non-English text would get "
+            "meaningless scores. If it is English, turn the check off (ScorerConfig("
+            "check_language=False), or --no-language-check on the command line)."
+        )
+
+
+def _language_name(code: str) -> str:
+    names = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+             "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "zh": "Chinese",
+             "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "tr": "Turkish", "sv": "Swedish",
+             "da": "Danish", "no": "Norwegian", "fi": "Finnish", "cs": "Czech", "el": "Greek",
+             "hi": "Hindi", "he": "Hebrew", "hu": "Hungarian", "ro": "Romanian", "id": "Indonesian"}
+    return names.get(code, "another language")
