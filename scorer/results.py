@@ -1,0 +1,170 @@
+"""What scoring returns: frozen dataclasses whose ``to_dict()`` is the shared JSON.
+
+The JSON shape (see ARCHITECTURE.md) is shared by the library, the server and
+the extension::
+
+    {"model": {"name", "version"}, "threshold": float,
+     "article": {"probability", "flagged", "verdict", ...},
+     "passages": [{"index", "start", "end", "probability", "flagged",
+                   "sentences": [{"start", "end", "text", "probability", "flagged",
+                                  "reasons": [{"type": "classifier", "probability": 0.91}, ...]}]}]}
+
+>>> r = Reason.classifier(0.91)
+>>> r.to_dict()
+{'type': 'classifier', 'probability': 0.91}
+>>> Reason.from_dict({"type": "name_variants", "names": ["Zelensky", "Zelenskyy"], "spans": [[0, 8]]}).to_dict()
+{'type': 'name_variants', 'spans': [[0, 8]], 'names': ['Zelensky', 'Zelenskyy']}
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
+
+VERDICT_ARTICLE = "likely machine-translated or garbled"
+VERDICT_PASSAGES = "some passages look garbled"
+VERDICT_CLEAN = "no signs"
+VERDICTS = (VERDICT_ARTICLE, VERDICT_PASSAGES, VERDICT_CLEAN)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a sentence got its score: the classifier, or an article-level cue.
+
+    ``detail`` holds the cue's own fields (e.g. ``names`` for ``name_variants``);
+    ``flag`` marks a cue strong enough to flag its sentence on its own (it is
+    not part of the JSON).
+    """
+
+    type: str
+    probability: float | None = None
+    spans: tuple[tuple[int, int], ...] = ()
+    detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    flag: bool = False
+
+    @classmethod
+    def classifier(cls, probability: float) -> "Reason":
+        return cls("classifier", probability=float(probability))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, flag: bool | None = None) -> "Reason":
+        """A reason from a plain dict such as a signal's ``to_reason()``."""
+        data = dict(data)
+        kind = str(data.pop("type"))
+        prob = data.pop("probability", None)
+        spans = tuple((int(s), int(e)) for s, e in data.pop("spans", ()) or ())
+        flag_value = bool(data.pop("flag", False)) if flag is None else flag
+        return cls(kind, None if prob is None else float(prob), spans,
+                   MappingProxyType(copy.deepcopy(data)), flag_value)
+
+    def shifted(self, offset: int) -> "Reason":
+        """The same reason with spans moved by ``offset`` characters."""
+        if not offset or not self.spans:
+            return self
+        return Reason(self.type, self.probability, tuple((s + offset, e + offset) for s, e in self.spans),
+                      self.detail, self.flag)
+
+    def to_dict(self) -> dict:
+        out: dict[str, Any] = {"type": self.type}
+        if self.probability is not None:
+            out["probability"] = self.probability
+        if self.spans:
+            out["spans"] = [[s, e] for s, e in self.spans]
+        for key, value in self.detail.items():
+            out.setdefault(key, copy.deepcopy(value))
+        return out
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    start: int
+    end: int
+    text: str
+    probability: float
+    flagged: bool
+    reasons: tuple[Reason, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text,
+                "probability": self.probability, "flagged": self.flagged,
+                "reasons": [r.to_dict() for r in self.reasons]}
+
+
+@dataclass(frozen=True)
+class PassageResult:
+    index: int
+    start: int
+    end: int
+    probability: float
+    flagged: bool
+    sentences: tuple[SentenceResult, ...]
+
+    @property
+    def flagged_sentences(self) -> int:
+        return sum(s.flagged for s in self.sentences)
+
+    def to_dict(self) -> dict:
+        return {"index": self.index, "start": self.start, "end": self.end,
+                "probability": self.probability, "flagged": self.flagged,
+                "flagged_sentences": self.flagged_sentences,
+                "sentences": [s.to_dict() for s in self.sentences]}
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    probability: float
+    flagged: bool
+    verdict: str
+    passages: int = 0
+    flagged_passages: int = 0
+    sentences: int = 0
+    flagged_sentences: int = 0
+
+    def to_dict(self) -> dict:
+        return {"probability": self.probability, "flagged": self.flagged, "verdict": self.verdict,
+                "passages": self.passages, "flagged_passages": self.flagged_passages,
+                "sentences": self.sentences, "flagged_sentences": self.flagged_sentences}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    sentence: float
+    passage: float
+    article: float
+
+    def to_dict(self) -> dict:
+        return {"sentence": self.sentence, "passage": self.passage, "article": self.article}
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Scores of one text (or one list of paragraphs)."""
+
+    model_name: str
+    model_version: str
+    thresholds: Thresholds
+    article: ArticleResult
+    passages: tuple[PassageResult, ...]
+
+    @property
+    def threshold(self) -> float:
+        """The sentence threshold in force (the JSON's top-level ``threshold``)."""
+        return self.thresholds.sentence
+
+    def sentences(self) -> Iterator[tuple[PassageResult, SentenceResult]]:
+        """Every (passage, sentence) pair in order."""
+        for passage in self.passages:
+            for sentence in passage.sentences:
+                yield passage, sentence
+
+    def flagged_sentences(self) -> list[SentenceResult]:
+        return [s for _, s in self.sentences() if s.flagged]
+
+    def to_dict(self) -> dict:
+        return {"model": {"name": self.model_name, "version": self.model_version},
+                "threshold": self.threshold,
+                "thresholds": self.thresholds.to_dict(),
+                "article": self.article.to_dict(),
+                "passages": [p.to_dict() for p in self.passages]}
