@@ -1,0 +1,252 @@
+"""The public entry point: :class:`Scorer` ties checks, segmentation, the
+detector, aggregation and article-level signals together.
+
+How a text is scored:
+
+1. the input is checked (:mod:`scorer.inputs`) and split into passages and
+   sentences (:mod:`scorer.segment`);
+2. every sentence of the call goes to the detector in one batch
+   (``Detector.logits``); a sentence's probability is its calibrated logit, and
+   it is flagged at or above the sentence threshold;
+3. a passage's probability is the calibrated pooled logit of its sentences
+   (:func:`scorer.aggregate.pool`, ``level="passage"``), flagged at or above the
+   passage threshold; the article's likewise over all sentences
+   (``level="article"``);
+4. article-level cues (:mod:`scorer.signals`, when present) are attached as
+   reasons to the sentences their spans fall in; a cue marked ``flag`` flags its
+   sentence even below the threshold;
+5. the verdict: "likely machine-translated or garbled" when the article is
+   flagged, else "some passages look garbled" when any passage is, else
+   "no signs". A single flagged sentence in an otherwise clean article shows
+   as flagged but does not change the verdict: the sentence threshold lets a
+   few clean sentences through per hundred, the pooled thresholds do not.
+
+>>> scorer = Scorer.load()
+>>> result = scorer.score("The council voted on Tuesday to extend the night bus service.")
+>>> result.article.verdict in VERDICTS
+True
+>>> [type(r).__name__ for r in scorer.score_many(["First text.", "Second text."])]
+['ScoreResult', 'ScoreResult']
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from . import inputs
+from .aggregate import pool, word_lengths
+from .config import ScorerConfig
+from .errors import EmptyInputError, TelltaleError
+from .results import (
+    VERDICT_ARTICLE,
+    VERDICT_CLEAN,
+    VERDICT_PASSAGES,
+    VERDICTS,
+    ArticleResult,
+    PassageResult,
+    Reason,
+    ScoreResult,
+    SentenceResult,
+    Thresholds,
+)
+from .segment import Passage, segment, segment_paragraphs
+
+log = logging.getLogger("telltale")
+
+__all__ = ["Scorer", "VERDICTS"]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One input, checked and segmented, waiting for its logits."""
+
+    passages: list[Passage]
+    sentence_count: int
+
+
+class Scorer:
+    """Scores articles with a loaded detector. Create it with :meth:`load`.
+
+    A Scorer is safe to share between threads (the detector runs under torch's
+    inference mode and holds no per-call state).
+    """
+
+    def __init__(self, detector, config: ScorerConfig | None = None):
+        self.detector = detector
+        self.config = config or ScorerConfig()
+        info = detector.info
+        c = self.config
+        self.thresholds = Thresholds(
+            sentence=float(info.threshold if c.threshold is None else c.threshold),
+            passage=float(info.passage_threshold if c.passage_threshold is None else c.passage_threshold),
+            article=float(info.article_threshold if c.article_threshold is None else c.article_threshold),
+        )
+        self._signals = _load_signals() if c.use_signals else None
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, config: ScorerConfig | None = None) -> "Scorer":
+        """Load the shipped model (or the model folder at ``path``).
+
+        Raises ``scorer.errors.ModelLoadError`` when the folder is missing,
+        incomplete or of another format version.
+        """
+        from .model import load_detector
+
+        config = config or ScorerConfig()
+        return cls(load_detector(path, threads=config.threads), config)
+
+    @property
+    def info(self):
+        """The model's ``ModelInfo`` (name, version, thresholds)."""
+        return self.detector.info
+
+    # -- public API -----------------------------------------------------------
+    def score(self, text: str | bytes | None = None, *,
+              paragraphs: Sequence[str] | None = None) -> ScoreResult:
+        """Score one article given as ``text`` or as a list of ``paragraphs``.
+
+        Offsets in the result index ``text``, or for paragraphs the paragraph
+        itself (``paragraphs[p.index][s.start:s.end] == s.text``).
+        """
+        if (text is None) == (paragraphs is None):
+            raise TypeError("pass either text or paragraphs=[...], not both or neither")
+        prepared = self._prepare_paragraphs(paragraphs) if text is None else self._prepare_text(text)
+        return self._score_prepared([prepared])[0]
+
+    def score_many(self, texts: Sequence[str | bytes] | None = None, *,
+                   paragraphs: Sequence[Sequence[str]] | None = None) -> list[ScoreResult]:
+        """Score several articles in one batch: a list in, a list of results out.
+
+        Give ``texts`` (a list of strings) or ``paragraphs`` (a list of
+        paragraph lists). If one item is unusable the whole call raises the
+        item's error, its message prefixed with the item's position.
+        """
+        if (texts is None) == (paragraphs is None):
+            raise TypeError("pass either texts or paragraphs=[...], not both or neither")
+        items = texts if texts is not None else paragraphs
+        if isinstance(items, (str, bytes)):
+            raise TypeError("score_many takes a list of texts; use score() for a single text")
+        prepared = []
+        for i, item in enumerate(items):
+            try:
+                prepared.append(self._prepare_text(item) if texts is not None
+                                else self._prepare_paragraphs(item))
+            except TelltaleError as exc:
+                raise type(exc)(f"Item {i}: {exc}") from None
+        return self._score_prepared(prepared)
+
+    # -- steps ----------------------------------------------------------------
+    def _prepare_text(self, text: str | bytes) -> _Prepared:
+        if isinstance(text, (bytes, bytearray)):
+            text = inputs.decode_bytes(bytes(text))
+        inputs.check_text(text, self.config)
+        passages = segment(text, max_sentence_chars=self.config.max_sentence_chars)
+        inputs.check_passage_count(len(passages), self.config)
+        return self._prepared(passages)
+
+    def _prepare_paragraphs(self, paragraphs: Sequence[str]) -> _Prepared:
+        inputs.check_paragraphs(paragraphs, self.config)
+        passages = segment_paragraphs(paragraphs, max_sentence_chars=self.config.max_sentence_chars)
+        return self._prepared(passages)
+
+    @staticmethod
+    def _prepared(passages: list[Passage]) -> _Prepared:
+        count = sum(len(p.sentences) for p in passages)
+        if not count:
+            raise EmptyInputError("The text has no words to score (only punctuation or symbols). "
+                                  "Pass the article's text.")
+        return _Prepared(passages, count)
+
+    def _score_prepared(self, prepared: list[_Prepared]) -> list[ScoreResult]:
+        texts = [s.text for item in prepared for p in item.passages for s in p.sentences]
+        logits = np.asarray(self.detector.logits(texts), dtype=np.float64)
+        if logits.shape != (len(texts),):
+            raise RuntimeError(f"the detector returned {logits.shape} logits for {len(texts)} sentences")
+        results, pos = [], 0
+        for item in prepared:
+            results.append(self._build(item.passages, logits[pos:pos + item.sentence_count]))
+            pos += item.sentence_count
+        return results
+
+    def _build(self, passages: list[Passage], logits: np.ndarray) -> ScoreResult:
+        det, th = self.detector, self.thresholds
+        probs = det.probabilities(logits, level="sentence")
+        lengths = word_lengths(s.text for p in passages for s in p.sentences)
+        extra = self._signal_reasons(passages)
+
+        passage_results, pos = [], 0
+        for passage in passages:
+            n = len(passage.sentences)
+            sentences = []
+            for k, sent in enumerate(passage.sentences):
+                p = float(probs[pos + k])
+                reasons = (Reason.classifier(p),) + extra.get((passage.index, k), ())
+                flagged = p >= th.sentence or any(r.flag for r in reasons)
+                sentences.append(SentenceResult(sent.start, sent.end, sent.text, p, flagged, reasons))
+            pooled = pool(logits[pos:pos + n], lengths[pos:pos + n])
+            pp = float(det.probabilities(pooled, level="passage"))
+            passage_results.append(PassageResult(passage.index, passage.start, passage.end, pp,
+                                                 pp >= th.passage, tuple(sentences)))
+            pos += n
+
+        ap = float(det.probabilities(pool(logits, lengths), level="article"))
+        flagged_passages = sum(p.flagged for p in passage_results)
+        if ap >= th.article:
+            verdict = VERDICT_ARTICLE
+        elif flagged_passages:
+            verdict = VERDICT_PASSAGES
+        else:
+            verdict = VERDICT_CLEAN
+        article = ArticleResult(
+            probability=ap, flagged=ap >= th.article, verdict=verdict,
+            passages=len(passage_results), flagged_passages=flagged_passages,
+            sentences=len(logits), flagged_sentences=sum(p.flagged_sentences for p in passage_results),
+        )
+        info = det.info
+        return ScoreResult(info.name, info.version, th, article, tuple(passage_results))
+
+    def _signal_reasons(self, passages: list[Passage]) -> dict[tuple[int, int], tuple[Reason, ...]]:
+        """Reasons from article-level signals, keyed by (passage index, sentence number)."""
+        if self._signals is None:
+            return {}
+        by_index = {p.index: p for p in passages}
+        out: dict[tuple[int, int], list[Reason]] = {}
+        for signal in self._signals(passages):
+            passage = by_index.get(signal.passage_index)
+            if passage is None:
+                continue
+            reason = _as_reason(signal)
+            for k, sent in enumerate(passage.sentences):
+                spans = tuple((s, e) for s, e in reason.spans if s < sent.end and e > sent.start)
+                if spans:
+                    out.setdefault((passage.index, k), []).append(
+                        Reason(reason.type, reason.probability, spans, reason.detail, reason.flag))
+        return {key: tuple(value) for key, value in out.items()}
+
+
+def _load_signals():
+    """``scorer.signals.article_signals`` if that module is installed, else None."""
+    try:
+        from .signals import article_signals
+    except ImportError:
+        return None
+    return article_signals
+
+
+def _as_reason(signal) -> Reason:
+    """A Reason from a signal (its ``to_reason()`` may give a dict or a Reason)."""
+    reason = signal.to_reason() if hasattr(signal, "to_reason") else signal
+    flag = bool(getattr(signal, "flag", False) or (getattr(signal, "detail", None) or {}).get("flag", False))
+    if isinstance(reason, Reason):
+        base = reason
+    elif hasattr(reason, "to_dict"):
+        base = Reason.from_dict(reason.to_dict())
+    else:
+        base = Reason.from_dict(reason)
+    spans = base.spans or tuple((int(s), int(e)) for s, e in getattr(signal, "spans", ()) or ())
+    return Reason(base.type, base.probability, spans, base.detail, base.flag or flag)
