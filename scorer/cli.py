@@ -191,8 +191,13 @@ def write_report(result, out: TextIO, *, color: bool = False) -> None:
         for s in passage.sentences:
             line = " ".join(s.text.split())
             if s.flagged:
-                cues = [r.type for r in s.reasons if r.type != "classifier"]
-                extra = f"  [{', '.join(cues)}]" if cues else ""
+                cues = []
+                for r in s.reasons:
+                    if r.type == "suspicious_words":
+                        cues.append("words: " + ", ".join(s.text[a - s.start:b - s.start] for a, b in r.spans))
+                    elif r.type != "classifier":
+                        cues.append(r.type.replace("_", " "))
+                extra = f"  [{'; '.join(cues)}]" if cues else ""
                 out.write(paint(_RED, f">> {s.probability:.2f} {line}") + extra + "\n")
             else:
                 out.write(paint(_DIM, f"        {line}") + "\n")

@@ -6,8 +6,9 @@ How a text is scored:
 1. the input is checked (:mod:`scorer.inputs`) and split into passages and
    sentences (:mod:`scorer.segment`);
 2. every sentence of the call goes to the detector in one batch
-   (``Detector.logits``); a sentence's probability is its calibrated logit, and
-   it is flagged at or above the sentence threshold;
+   (``Detector.predict``); a sentence's probability is its calibrated logit,
+   and it is flagged at or above the sentence threshold; the words the
+   detector's word head marks as damaged become a ``suspicious_words`` reason;
 3. a passage's probability is the calibrated pooled logit of its sentences
    (:func:`scorer.aggregate.pool`, ``level="passage"``), flagged at or above the
    passage threshold; the article's likewise over all sentences
@@ -34,6 +35,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Sequence
 
 import numpy as np
@@ -164,16 +166,23 @@ class Scorer:
 
     def _score_prepared(self, prepared: list[_Prepared]) -> list[ScoreResult]:
         texts = [s.text for item in prepared for p in item.passages for s in p.sentences]
-        logits = np.asarray(self.detector.logits(texts), dtype=np.float64)
+        if hasattr(self.detector, "predict"):  # sentence logits and damaged words in one pass
+            prediction = self.detector.predict(texts, words=True)
+            logits, words = prediction.logits, prediction.words
+        else:
+            logits, words = self.detector.logits(texts), ()
+        logits = np.asarray(logits, dtype=np.float64)
         if logits.shape != (len(texts),):
             raise RuntimeError(f"the detector returned {logits.shape} logits for {len(texts)} sentences")
+        words = tuple(words) or ((),) * len(texts)
         results, pos = [], 0
         for item in prepared:
-            results.append(self._build(item.passages, logits[pos:pos + item.sentence_count]))
-            pos += item.sentence_count
+            end = pos + item.sentence_count
+            results.append(self._build(item.passages, logits[pos:end], words[pos:end]))
+            pos = end
         return results
 
-    def _build(self, passages: list[Passage], logits: np.ndarray) -> ScoreResult:
+    def _build(self, passages: list[Passage], logits: np.ndarray, words: Sequence) -> ScoreResult:
         det, th = self.detector, self.thresholds
         probs = det.probabilities(logits, level="sentence")
         lengths = word_lengths(s.text for p in passages for s in p.sentences)
@@ -185,7 +194,8 @@ class Scorer:
             sentences = []
             for k, sent in enumerate(passage.sentences):
                 p = float(probs[pos + k])
-                reasons = (Reason.classifier(p),) + extra.get((passage.index, k), ())
+                reasons = ((Reason.classifier(p),) + _word_reason(sent, words[pos + k])
+                           + extra.get((passage.index, k), ()))
                 flagged = p >= th.sentence or any(r.flag for r in reasons)
                 sentences.append(SentenceResult(sent.start, sent.end, sent.text, p, flagged, reasons))
             pooled = pool(logits[pos:pos + n], lengths[pos:pos + n])
@@ -227,6 +237,19 @@ class Scorer:
                     out.setdefault((passage.index, k), []).append(
                         Reason(reason.type, reason.probability, spans, reason.detail, reason.flag))
         return {key: tuple(value) for key, value in out.items()}
+
+
+def _word_reason(sentence, marked) -> tuple[Reason, ...]:
+    """A ``suspicious_words`` reason for the words the detector marked as damaged.
+
+    ``marked`` holds ``(start, end, probability)`` relative to the sentence; the
+    reason's spans index the same string as the sentence's own offsets.
+    """
+    if not marked:
+        return ()
+    spans = tuple((sentence.start + s, sentence.start + e) for s, e, _ in marked)
+    detail = MappingProxyType({"probabilities": [float(p) for _, _, p in marked]})
+    return (Reason("suspicious_words", spans=spans, detail=detail),)
 
 
 def _load_signals():
