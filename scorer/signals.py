@@ -100,6 +100,7 @@ _DISTINCT_GIVEN = [
     {"Philip", "Phillip"}, {"Alan", "Allan", "Allen", "Alun"}, {"Gary", "Garry"},
     {"Brian", "Bryan", "Brain"}, {"Neil", "Niall", "Nell"}, {"Ian", "Iain"},
 ]
+_SUFFIXES = frozenset(("s", "es", "n", "an", "ns", "i", "is", "y", "er", "ers", "ese", "ish"))
 _DISTINCT = {(a, b) for group in _DISTINCT_GIVEN for a in group for b in group if a != b}
 
 
@@ -158,8 +159,9 @@ def _variant_strength(a: str, b: str, na: _Name, nb: _Name) -> bool | None:
     if a[0] != b[0] or (a, b) in _DISTINCT:
         return None
     la, lb = a.lower(), b.lower()
-    if la.startswith(lb) or lb.startswith(la):  # Iraq/Iraqi, Blair/Blairs
-        return None
+    longer, shorter = (la, lb) if len(la) > len(lb) else (lb, la)
+    if longer.startswith(shorter) and longer[len(shorter):] in _SUFFIXES:
+        return None  # Iraq/Iraqi, Blair/Blairs, Russia/Russian
     if abs(len(a) - len(b)) > 1:  # Austria/Australia, Ukraine/Ukrainian
         return None
     known = common_words()
