@@ -103,6 +103,7 @@ def check_text(text: str, config: ScorerConfig) -> None:
             "(ScorerConfig.max_chars). Score the article body only, or split it into parts."
         )
     check_binary(text, config)
+    check_has_words(text)
     if config.check_language:
         check_language(text, config)
 
@@ -131,6 +132,7 @@ def check_paragraphs(paragraphs: Sequence[str], config: ScorerConfig) -> None:
                               "score. Pass the article's paragraphs.")
     joined = "\n".join(paragraphs)
     check_binary(joined, config)
+    check_has_words(joined)
     if config.check_language:
         check_language(joined, config)
 
@@ -142,6 +144,13 @@ def check_passage_count(count: int, config: ScorerConfig) -> None:
             f"The text has {count:,} paragraphs; the limit is {config.max_paragraphs:,} "
             "(ScorerConfig.max_paragraphs). Score the article body only, or split it into parts."
         )
+
+
+def check_has_words(text: str) -> None:
+    """Raise ``EmptyInputError`` for text with no letter or digit at all."""
+    if not any(ch.isalnum() for ch in text):
+        raise EmptyInputError("The text has no words to score (only punctuation or symbols). "
+                              "Pass the article's text.")
 
 
 def check_binary(text: str, config: ScorerConfig) -> None:

@@ -133,3 +133,10 @@ def test_messages_never_quote_the_input():
             check_text(text, ScorerConfig(max_chars=1000))
         assert "Zorblax" not in str(info.value)
         assert isinstance(info.value, TelltaleError)
+
+
+def test_punctuation_only_is_empty():
+    with pytest.raises(EmptyInputError, match="no words"):
+        check_text("... --- !!! ???", CONFIG)
+    with pytest.raises(EmptyInputError, match="no words"):
+        check_paragraphs(["...", "--"], CONFIG)

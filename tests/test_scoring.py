@@ -1,0 +1,170 @@
+"""The Scorer on the real shipped model (TELLTALE_MODEL_PATH picks another folder)."""
+
+import dataclasses
+import doctest
+import importlib
+
+import numpy as np
+import pytest
+
+from scorer import (
+    BinaryInputError,
+    EmptyInputError,
+    InputTooLargeError,
+    ModelLoadError,
+    Scorer,
+    ScorerConfig,
+    ScoreResult,
+    UnsupportedLanguageError,
+)
+from scorer.aggregate import pool, word_lengths
+from scorer.results import VERDICT_ARTICLE, VERDICT_CLEAN, VERDICT_PASSAGES
+
+GERMAN = ("Der Stadtrat hat am Dienstag beschlossen, den Nachtbusverkehr bis zum Jahresende zu "
+          "verlängern, nachdem ein Pilotprojekt mehr Fahrgäste angezogen hatte als erwartet. Die "
+          "zusätzlichen Linien kosten nach Angaben der Verwaltung rund 1,2 Millionen Euro.")
+
+
+def lines(fixtures, name):
+    return [ln for ln in (fixtures / name).read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def with_config(scorer: Scorer, **changes) -> Scorer:
+    return Scorer(scorer.detector, dataclasses.replace(scorer.config, **changes))
+
+
+def test_garbled_sentences_rank_above_clean(shipped_scorer, fixtures):
+    garbled, clean = lines(fixtures, "garbled.txt"), lines(fixtures, "clean.txt")
+    result = shipped_scorer.score(paragraphs=garbled + clean)
+    probs = [p.probability for p in result.passages]
+    g, c = np.array(probs[:len(garbled)]), np.array(probs[len(garbled):])
+    # the pairs are the same content, badly and well written: most pairs must order right
+    assert (g > c).mean() >= 0.8, (g, c)
+    assert np.median(g) > np.median(c)
+    # and as a whole, the garbled article scores above the clean one
+    g_art, c_art = shipped_scorer.score_many(paragraphs=[garbled, clean])
+    assert g_art.article.probability > c_art.article.probability
+
+
+def test_offsets_index_the_input(shipped_scorer, fixtures):
+    text = (fixtures / "article.txt").read_text(encoding="utf-8")
+    result = shipped_scorer.score(text)
+    assert isinstance(result, ScoreResult)
+    assert len(result.passages) == 4
+    for passage, sentence in result.sentences():
+        assert text[sentence.start:sentence.end] == sentence.text
+        for reason in sentence.reasons:
+            for s, e in reason.spans:
+                assert sentence.start <= s < e <= sentence.end
+
+
+def test_paragraph_mode_keeps_indices(shipped_scorer):
+    paragraphs = ["Council extends night buses", "", "The city council voted on Tuesday. It was close."]
+    result = shipped_scorer.score(paragraphs=paragraphs)
+    assert [p.index for p in result.passages] == [0, 2]
+    for passage, sentence in result.sentences():
+        assert paragraphs[passage.index][sentence.start:sentence.end] == sentence.text
+
+
+def test_probabilities_follow_the_documented_rule(shipped_scorer):
+    text = "The council met on Tuesday. It agreed the budget.\n\nThe mayor of the city have told that the bottom is closet."
+    result = shipped_scorer.score(text)
+    det = shipped_scorer.detector
+    sentences = [s.text for _, s in result.sentences()]
+    logits = det.logits(sentences)
+    sentence_probs = det.probabilities(logits, level="sentence")
+    assert np.allclose([s.probability for _, s in result.sentences()], sentence_probs, atol=1e-5)
+    lengths = word_lengths(sentences)
+    first = det.probabilities(pool(logits[:2], lengths[:2]), level="passage")
+    assert result.passages[0].probability == pytest.approx(float(first), abs=1e-5)
+    article = det.probabilities(pool(logits, lengths), level="article")
+    assert result.article.probability == pytest.approx(float(article), abs=1e-5)
+    for _, s in result.sentences():
+        assert s.reasons[0].type == "classifier"
+        assert s.reasons[0].probability == s.probability
+        assert s.flagged == (s.probability >= result.thresholds.sentence)
+
+
+def test_verdicts_follow_thresholds(shipped_scorer, fixtures):
+    text = (fixtures / "article.txt").read_text(encoding="utf-8")
+    assert with_config(shipped_scorer, article_threshold=0.0).score(text).article.verdict == VERDICT_ARTICLE
+    some = with_config(shipped_scorer, article_threshold=1.0, passage_threshold=0.0).score(text)
+    assert some.article.verdict == VERDICT_PASSAGES and some.article.flagged_passages == 4
+    none = with_config(shipped_scorer, threshold=1.0, article_threshold=1.0, passage_threshold=1.0).score(text)
+    assert none.article.verdict == VERDICT_CLEAN and not none.flagged_sentences()
+    everything = with_config(shipped_scorer, threshold=0.0).score(text)
+    assert everything.article.flagged_sentences == everything.article.sentences
+    assert everything.threshold == 0.0 and everything.to_dict()["threshold"] == 0.0
+
+
+def test_clean_article_is_not_flagged(shipped_scorer, fixtures):
+    result = shipped_scorer.score((fixtures / "article.txt").read_text(encoding="utf-8"))
+    assert result.article.verdict == VERDICT_CLEAN
+
+
+def test_score_many_is_a_list_and_matches_score(shipped_scorer):
+    texts = ["The council met on Tuesday.", "The mayor have told that the bottom of city is the closet."]
+    many = shipped_scorer.score_many(texts)
+    assert isinstance(many, list) and len(many) == 2
+    for text, result in zip(texts, many):
+        assert result.article.probability == pytest.approx(shipped_scorer.score(text).article.probability, abs=1e-5)
+    assert shipped_scorer.score_many([]) == []
+    with pytest.raises(TypeError):
+        shipped_scorer.score_many("one string")
+
+
+def test_bad_input_raises_library_errors(shipped_scorer):
+    with pytest.raises(EmptyInputError):
+        shipped_scorer.score("  \n ")
+    with pytest.raises(EmptyInputError):
+        shipped_scorer.score("... --- !!!")
+    with pytest.raises(BinaryInputError):
+        shipped_scorer.score(b"\x00\x01binary")
+    with pytest.raises(UnsupportedLanguageError):
+        shipped_scorer.score(GERMAN)
+    with pytest.raises(InputTooLargeError, match="200,000"):
+        shipped_scorer.score("word " * 40_001)
+    with pytest.raises(EmptyInputError, match="Item 1"):
+        shipped_scorer.score_many(["Fine text here.", ""])
+    with pytest.raises(TypeError):
+        shipped_scorer.score("text", paragraphs=["text"])
+    with pytest.raises(TypeError):
+        shipped_scorer.score()
+
+
+def test_missing_model_folder(tmp_path):
+    with pytest.raises(ModelLoadError, match="does not exist"):
+        Scorer.load(tmp_path / "nope")
+    with pytest.raises(ModelLoadError, match="telltale.json"):
+        Scorer.load(tmp_path)
+
+
+def test_signals_become_reasons(shipped_scorer, monkeypatch):
+    """A cue from scorer.signals is attached to the sentence its span falls in."""
+
+    class Cue:
+        type, flag = "name_variants", True
+
+        def __init__(self, passage_index, spans):
+            self.passage_index, self.spans, self.detail = passage_index, spans, {"names": ["Smyth", "Smith"]}
+
+        def to_reason(self):
+            return {"type": self.type, "names": self.detail["names"], "spans": [list(s) for s in self.spans]}
+
+    text = "Mr Smyth spoke first. Then the vote came.\n\nMr Smith lost the vote."
+    scorer = Scorer(shipped_scorer.detector, ScorerConfig(threshold=1.0, use_signals=False))
+    scorer._signals = lambda passages: [Cue(0, [(3, 8)]), Cue(1, [(46, 51)])]
+    result = scorer.score(text)
+    first, second = result.passages[0].sentences
+    cue = [r for r in first.reasons if r.type == "name_variants"]
+    assert cue and cue[0].spans == ((3, 8),) and text[3:8] == "Smyth"
+    assert first.flagged and not second.flagged
+    assert result.passages[1].sentences[0].flagged
+    assert result.to_dict()["passages"][0]["sentences"][0]["reasons"][-1]["names"] == ["Smyth", "Smith"]
+
+
+@pytest.mark.parametrize("module", ["scorer", "scorer.scoring", "scorer.segment", "scorer.inputs",
+                                    "scorer.config", "scorer.results", "scorer.errors"])
+def test_doctests(module, shipped_scorer):
+    failures, _ = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert failures == 0
