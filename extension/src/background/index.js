@@ -1,0 +1,79 @@
+// The background script (a service worker in Chrome, an event page in Firefox): scores
+// for content scripts, keeps the toolbar badge, and relays the keyboard commands.
+
+import { ext } from "../shared/ext.js";
+import { ServerError, scoreParagraphs, serverInfo } from "./api.js";
+import { loadSettings, normalizeServerUrl } from "../shared/settings.js";
+
+const BADGE = {
+  flagged: "#c92a2a",
+  error: "#868e96",
+  busy: "#5c7cfa",
+};
+
+async function setBadge(tabId, state) {
+  let text = "";
+  let color = BADGE.flagged;
+  let title = "Telltale";
+  if (state.status === "scoring" || state.status === "extracting") {
+    text = "…";
+    color = BADGE.busy;
+    title = "Telltale: checking this article…";
+  } else if (state.status === "error") {
+    text = "!";
+    color = BADGE.error;
+    title = "Telltale: the server could not be reached or refused the article";
+  } else if (state.status === "done") {
+    const n = state.flaggedPassages || 0;
+    text = n > 0 ? String(n) : "";
+    title = n > 0 ? `Telltale: ${n} flagged passage${n === 1 ? "" : "s"}` : "Telltale: no flagged passages";
+  } else if (state.status === "paused") {
+    title = "Telltale: paused on this site";
+  }
+  await ext.action.setBadgeText({ tabId, text });
+  await ext.action.setBadgeBackgroundColor({ tabId, color });
+  await ext.action.setTitle({ tabId, title });
+}
+
+async function handleScore(message) {
+  const paragraphs = Array.isArray(message.paragraphs) ? message.paragraphs.filter((p) => typeof p === "string") : [];
+  if (paragraphs.length === 0) return { ok: false, error: { kind: "extension", message: "No paragraphs to score." } };
+  const settings = await loadSettings();
+  try {
+    return { ok: true, result: await scoreParagraphs(settings, paragraphs) };
+  } catch (err) {
+    const kind = err instanceof ServerError ? err.kind : "extension";
+    return { ok: false, error: { kind, message: String(err.message || err), status: err.status || 0, serverUrl: settings.serverUrl } };
+  }
+}
+
+ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (!message || typeof message !== "object") return false;
+  if (message.type === "score" && sender.tab) {
+    handleScore(message).then(sendResponse);
+    return true; // answers asynchronously
+  }
+  if (message.type === "server-info" && !sender.tab) {
+    (async () => {
+      try {
+        const settings = { serverUrl: normalizeServerUrl(message.serverUrl), token: String(message.token || "") };
+        return { ok: true, info: await serverInfo(settings) };
+      } catch (err) {
+        return { ok: false, error: { kind: err.kind || "extension", message: String(err.message || err) } };
+      }
+    })().then(sendResponse);
+    return true;
+  }
+  if (message.type === "tab-state" && sender.tab) {
+    setBadge(sender.tab.id, message).catch(() => {});
+    return false;
+  }
+  return false;
+});
+
+ext.commands.onCommand.addListener(async (command) => {
+  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
+  if (!tab) return;
+  const type = command === "toggle-highlights" ? "toggle-highlights" : command === "next-flagged" ? "focus-next" : null;
+  if (type) ext.tabs.sendMessage(tab.id, { type }).catch(() => {});
+});

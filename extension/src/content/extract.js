@@ -1,0 +1,38 @@
+// Article extraction: Mozilla Readability on a clone of the document (never the live page),
+// then the article's paragraphs as plain text, normalised like the page's text index.
+
+import { Readability } from "@mozilla/readability";
+import { buildTextIndex, normalizeText } from "../anchoring/text-index.js";
+
+const BLOCKS = "p, li, blockquote, pre, h2, h3, h4, h5, h6, dd";
+export const MIN_PARAGRAPH_CHARS = 15;
+
+/**
+ * The article of `doc` as {title, paragraphs} (paragraphs: strings), or null when
+ * Readability finds no article. `doc` itself is not modified.
+ */
+export function extractArticle(doc, { charThreshold = 300 } = {}) {
+  const clone = doc.cloneNode(true);
+  const article = new Readability(clone, { charThreshold, keepClasses: false }).parse();
+  if (!article || !article.content) return null;
+  // Parse Readability's HTML in an inert document: no scripts run, nothing loads.
+  const parsed = parserFor(doc).parseFromString(article.content, "text/html");
+  return { title: normalizeText(article.title || ""), paragraphs: paragraphsOf(parsed.body) };
+}
+
+function parserFor(doc) {
+  const View = doc.defaultView;
+  return View && View.DOMParser ? new View.DOMParser() : new DOMParser();
+}
+
+/** Texts of the innermost block elements under `root` (a block inside a block is taken alone). */
+export function paragraphsOf(root) {
+  const blocks = [...root.querySelectorAll(BLOCKS)].filter((el) => !el.querySelector(BLOCKS));
+  const source = blocks.length ? blocks : [root];
+  const out = [];
+  for (const el of source) {
+    const text = buildTextIndex(el).text;
+    if (text.length >= MIN_PARAGRAPH_CHARS && /\p{L}/u.test(text)) out.push(text);
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+// Marks on the page. With the CSS Custom Highlight API (CSS.highlights) the page's markup
+// is untouched: ranges are registered under the names telltale-1..3 (strength) and styled
+// by ::highlight() rules in content.css. Without it, text is wrapped in <telltale-mark>
+// elements that unwrap cleanly (the text nodes are rejoined as they were).
+
+export const LEVELS = [1, 2, 3];
+const FOCUS = "telltale-focus";
+
+export function highlightApiAvailable(win = globalThis) {
+  return Boolean(win.CSS && win.CSS.highlights && typeof win.Highlight === "function");
+}
+
+export class Highlighter {
+  constructor(doc = document, { useApi = highlightApiAvailable(doc.defaultView) } = {}) {
+    this.doc = doc;
+    this.win = doc.defaultView;
+    this.useApi = useApi;
+    this.marks = []; // {id, range, level, info, wrappers}
+    this.visible = true;
+  }
+
+  add(id, range, level, info) {
+    const mark = { id, range, level, info, wrappers: [] };
+    if (!this.useApi) mark.wrappers = wrapRange(this.doc, range, id, level);
+    this.marks.push(mark);
+    this.render();
+    return mark;
+  }
+
+  clear() {
+    for (const mark of this.marks) unwrap(mark.wrappers);
+    this.marks = [];
+    this.render();
+  }
+
+  setVisible(visible) {
+    this.visible = visible;
+    if (!this.useApi) {
+      for (const m of this.marks) for (const w of m.wrappers) w.toggleAttribute("data-hidden", !visible);
+    }
+    this.render();
+  }
+
+  render() {
+    if (!this.useApi) return;
+    const registry = this.win.CSS.highlights;
+    for (const level of LEVELS) {
+      const ranges = this.visible ? this.marks.filter((m) => m.level === level).map((m) => m.range) : [];
+      if (ranges.length) registry.set(`telltale-${level}`, new this.win.Highlight(...ranges));
+      else registry.delete(`telltale-${level}`);
+    }
+  }
+
+  /** Emphasise one mark (keyboard focus, popup click); null clears. */
+  focus(mark) {
+    if (this.useApi) {
+      if (mark && this.visible) this.win.CSS.highlights.set(FOCUS, new this.win.Highlight(mark.range));
+      else this.win.CSS.highlights.delete(FOCUS);
+    } else {
+      for (const m of this.marks) for (const w of m.wrappers) w.toggleAttribute("data-focus", m === mark);
+    }
+  }
+
+  /** The mark under the viewport point (x, y), or null. */
+  markAt(x, y) {
+    if (!this.visible) return null;
+    for (const mark of this.marks) {
+      if (mark.range.collapsed) continue;
+      for (const rect of mark.range.getClientRects()) {
+        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) return mark;
+      }
+    }
+    return null;
+  }
+}
+
+/** Wrap the text of `range` in <telltale-mark> elements, one per text node touched. */
+export function wrapRange(doc, range, id, level) {
+  const nodes = [];
+  const root = range.commonAncestorContainer;
+  if (root.nodeType === 3) nodes.push(root);
+  else {
+    const walker = doc.createTreeWalker(root, 0x4);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (range.intersectsNode(n)) nodes.push(n);
+  }
+  const wrappers = [];
+  const { startContainer, startOffset, endContainer, endOffset } = range;
+  for (let node of nodes) {
+    const from = node === startContainer ? startOffset : 0;
+    const to = node === endContainer ? endOffset : node.data.length;
+    if (to <= from || !node.data.slice(from, to).trim()) continue;
+    if (to < node.data.length) node.splitText(to);
+    if (from > 0) node = node.splitText(from);
+    const el = doc.createElement("telltale-mark");
+    el.dataset.id = String(id);
+    el.dataset.level = String(level);
+    el.tabIndex = 0;
+    node.parentNode.insertBefore(el, node);
+    el.appendChild(node);
+    wrappers.push(el);
+  }
+  return wrappers;
+}
+
+/** Remove wrappers, rejoining the text nodes that wrapping split. */
+export function unwrap(wrappers) {
+  for (const el of wrappers) {
+    const parent = el.parentNode;
+    if (!parent) continue;
+    const inner = [...el.childNodes];
+    el.replaceWith(...inner);
+    for (const node of [inner[0], inner[inner.length - 1]]) {
+      if (node && node.nodeType === 3) mergeTextNeighbours(node);
+    }
+  }
+}
+
+function mergeTextNeighbours(node) {
+  let n = node;
+  while (n.previousSibling && n.previousSibling.nodeType === 3) {
+    const prev = n.previousSibling;
+    prev.appendData(n.data);
+    n.remove();
+    n = prev;
+  }
+  while (n.nextSibling && n.nextSibling.nodeType === 3) {
+    n.appendData(n.nextSibling.data);
+    n.nextSibling.remove();
+  }
+}

@@ -1,0 +1,84 @@
+// Server results in the extension: chunking the request, merging chunk results, applying
+// the user's sensitivity, and listing what to highlight. Pure functions (unit-tested).
+
+export const CHUNK_PARAGRAPHS = 20;
+export const CHUNK_CHARS = 12000;
+
+/** Split paragraphs into request chunks: [{offset, paragraphs}]. */
+export function chunkParagraphs(paragraphs, maxParagraphs = CHUNK_PARAGRAPHS, maxChars = CHUNK_CHARS) {
+  const chunks = [];
+  let current = null;
+  paragraphs.forEach((p, i) => {
+    if (!current || current.paragraphs.length >= maxParagraphs || (current.chars + p.length > maxChars && current.paragraphs.length)) {
+      current = { offset: i, paragraphs: [], chars: 0 };
+      chunks.push(current);
+    }
+    current.paragraphs.push(p);
+    current.chars += p.length;
+  });
+  return chunks.map(({ offset, paragraphs: ps }) => ({ offset, paragraphs: ps }));
+}
+
+const SEVERITY = ["no signs", "some passages look garbled", "likely machine-translated or garbled"];
+
+/**
+ * Merge chunk results [{offset, result}] into one result over all paragraphs. One chunk:
+ * the server's result as is. Several (long articles): passage indices are shifted by the
+ * chunk's offset; the article probability is the mean of the chunks' article
+ * probabilities weighted by their characters, and the verdict is the most severe one.
+ */
+export function mergeResults(parts) {
+  if (parts.length === 1 && parts[0].offset === 0) return parts[0].result;
+  const passages = [];
+  let weighted = 0;
+  let chars = 0;
+  let verdict = "no signs";
+  let flagged = false;
+  for (const { offset, result, chars: n = 1 } of parts) {
+    for (const p of result.passages || []) passages.push({ ...p, index: p.index + offset });
+    weighted += (result.article?.probability ?? 0) * n;
+    chars += n;
+    const v = result.article?.verdict;
+    if (SEVERITY.indexOf(v) > SEVERITY.indexOf(verdict)) verdict = v;
+    flagged = flagged || Boolean(result.article?.flagged);
+  }
+  const first = parts[0]?.result || {};
+  return {
+    model: first.model,
+    threshold: first.threshold,
+    article: { probability: chars ? weighted / chars : 0, flagged, verdict, parts: parts.length },
+    passages,
+  };
+}
+
+/**
+ * What to show for a result: flagged passages, each with the sentences to highlight.
+ * threshold null: the server's own `flagged`; a number: probability >= threshold.
+ * A flagged passage with no flagged sentence has all its sentences marked, so every
+ * counted passage is visible.
+ */
+export function flaggedItems(result, threshold = null) {
+  const isFlagged = (x) => (threshold == null ? Boolean(x.flagged) : Number(x.probability) >= threshold);
+  const passages = [];
+  for (const p of result.passages || []) {
+    const sentences = p.sentences || [];
+    const marked = sentences.filter(isFlagged);
+    if (!isFlagged(p) && marked.length === 0) continue;
+    passages.push({
+      index: p.index,
+      probability: p.probability,
+      flagged: isFlagged(p),
+      sentences: (marked.length ? marked : sentences).map((s) => ({ ...s, paragraph: p.index })),
+    });
+  }
+  return passages;
+}
+
+/** Counts for the badge and the popup. The badge shows `flaggedPassages`. */
+export function countResult(result, items) {
+  return {
+    paragraphs: (result.passages || []).length,
+    flaggedPassages: items.filter((p) => p.flagged).length,
+    flaggedSentences: items.reduce((n, p) => n + p.sentences.length, 0),
+  };
+}

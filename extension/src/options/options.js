@@ -1,0 +1,89 @@
+// The options page: server URL, team token, sensitivity, automatic vs on-click, sites to skip.
+
+import { ext } from "../shared/ext.js";
+import { DEFAULTS, isLoopbackServer, loadSettings, normalizeHost, normalizeServerUrl, saveSettings } from "../shared/settings.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("form");
+
+function say(text, kind) {
+  const m = $("message");
+  m.textContent = text;
+  m.className = kind || "";
+}
+
+function syncThreshold() {
+  $("threshold").disabled = !$("customThreshold").checked;
+  $("thresholdValue").textContent = $("customThreshold").checked ? Number($("threshold").value).toFixed(2) : "server default";
+}
+
+async function fill() {
+  const s = await loadSettings();
+  $("serverUrl").value = s.serverUrl;
+  $("token").value = s.token;
+  $("customThreshold").checked = s.threshold != null;
+  $("threshold").value = String(s.threshold ?? 0.7);
+  for (const r of form.elements.mode) r.checked = r.value === s.mode;
+  $("skipSites").value = s.skipSites.join("\n");
+  syncThreshold();
+}
+
+/** Ask for access to a team server's origin (needs the click on Save: a user gesture). */
+async function ensurePermission(serverUrl) {
+  if (isLoopbackServer(serverUrl)) return true;
+  const origins = [`${new URL(serverUrl).origin}/*`];
+  if (await ext.permissions.contains({ origins })) return true;
+  return ext.permissions.request({ origins });
+}
+
+form.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  let serverUrl;
+  try {
+    serverUrl = normalizeServerUrl($("serverUrl").value || DEFAULTS.serverUrl);
+  } catch (err) {
+    say(err.message, "error");
+    $("serverUrl").focus();
+    return;
+  }
+  const granted = await ensurePermission(serverUrl).catch(() => false);
+  if (!granted) {
+    say(`Telltale needs your permission to reach ${new URL(serverUrl).origin}; not saved.`, "error");
+    return;
+  }
+  const skipSites = [...new Set($("skipSites").value.split(/\s+/).map(normalizeHost).filter(Boolean))];
+  await saveSettings({
+    serverUrl,
+    token: $("token").value.trim(),
+    threshold: $("customThreshold").checked ? Number($("threshold").value) : null,
+    mode: form.elements.mode.value === "click" ? "click" : "auto",
+    skipSites,
+  });
+  $("serverUrl").value = serverUrl;
+  $("skipSites").value = skipSites.join("\n");
+  say("Saved.", "ok");
+});
+
+$("test").addEventListener("click", async () => {
+  let serverUrl;
+  try {
+    serverUrl = normalizeServerUrl($("serverUrl").value);
+  } catch (err) {
+    say(err.message, "error");
+    return;
+  }
+  say("Connecting…");
+  // Only the background script talks to the server.
+  const reply = await ext.runtime.sendMessage({ type: "server-info", serverUrl, token: $("token").value.trim() })
+    .catch(() => null);
+  if (!reply) say("The extension's background script did not answer; reload the extension.", "error");
+  else if (!reply.ok && reply.error.kind === "unreachable") {
+    say(`Cannot reach ${serverUrl}. Is the server running (make serve)? A team server needs Save first (permission).`, "error");
+  } else if (!reply.ok) say(reply.error.message, "error");
+  else if (!reply.info.ready) say("Connected; the model is still loading.", "ok");
+  else say(`Connected: model ${reply.info.model?.name ?? "?"} ${reply.info.model?.version ?? ""}.`, "ok");
+});
+
+$("customThreshold").addEventListener("change", syncThreshold);
+$("threshold").addEventListener("input", syncThreshold);
+fill();

@@ -1,0 +1,73 @@
+// Results in words, for the tooltip and the popup. Everything here is plain text: callers
+// put it into the page with textContent, never as HTML.
+
+export const VERDICTS = {
+  "likely machine-translated or garbled": "Likely machine-translated or garbled",
+  "some passages look garbled": "Some passages look garbled",
+  "no signs": "No signs of machine translation or garbling",
+};
+
+export function percent(p) {
+  return `${Math.round(Math.max(0, Math.min(1, Number(p) || 0)) * 100)}%`;
+}
+
+export function verdictText(verdict) {
+  return VERDICTS[verdict] || (typeof verdict === "string" ? verdict : "No verdict");
+}
+
+/** 1 (weak) to 3 (strong): how strongly a sentence is marked. */
+export function strength(probability, threshold = 0.5) {
+  const p = Number(probability) || 0;
+  const span = Math.max(0.01, 1 - threshold);
+  if (p >= threshold + span * 0.6) return 3;
+  if (p >= threshold + span * 0.3) return 2;
+  return 1;
+}
+
+function spansText(paragraph, spans, limit = 4) {
+  const words = [];
+  for (const span of spans || []) {
+    if (!Array.isArray(span) || span.length < 2) continue;
+    const [s, e] = span;
+    if (!(Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e > s && e <= paragraph.length)) continue;
+    const w = paragraph.slice(s, e).trim();
+    if (w && !words.includes(w)) words.push(w);
+  }
+  const shown = words.slice(0, limit).map((w) => `“${w.length > 40 ? w.slice(0, 39) + "…" : w}”`);
+  return shown.join(", ") + (words.length > limit ? ` and ${words.length - limit} more` : "");
+}
+
+function humanType(type) {
+  return String(type || "cue").replace(/[_-]+/g, " ").slice(0, 60);
+}
+
+/** One line of text per reason. `paragraph` is the scored paragraph the spans index. */
+export function reasonText(reason, paragraph = "") {
+  if (!reason || typeof reason !== "object") return null;
+  switch (reason.type) {
+    case "classifier":
+      return `The detector rates the wording ${percent(reason.probability)} likely machine-made`;
+    case "suspicious_words": {
+      const words = spansText(paragraph, reason.spans);
+      return words ? `Odd word choices: ${words}` : "Odd word choices";
+    }
+    case "name_variants": {
+      const names = (reason.names || []).filter((n) => typeof n === "string").slice(0, 4);
+      return names.length >= 2
+        ? `Name spelled ${names.length === 2 ? "two" : "several"} ways: ${names.join(" / ")}`
+        : "A name is spelled in different ways in the article";
+    }
+    case "mojibake":
+      return "Broken characters (text damaged by a wrong encoding)";
+    case "repeated_sentence":
+      return "The same sentence appears more than once in the article";
+    default: {
+      const detail = typeof reason.message === "string" ? `: ${reason.message.slice(0, 120)}` : "";
+      return `Other cue: ${humanType(reason.type)}${detail}`;
+    }
+  }
+}
+
+export function reasonsText(reasons, paragraph) {
+  return (reasons || []).map((r) => reasonText(r, paragraph)).filter(Boolean);
+}

@@ -1,0 +1,91 @@
+// The user's settings. Everything but the token lives in storage.sync; the team token is a
+// secret, so it stays in storage.local on this device and is never synced.
+
+import { ext } from "./ext.js";
+
+export const DEFAULT_SERVER_URL = "http://127.0.0.1:8765";
+
+export const DEFAULTS = Object.freeze({
+  serverUrl: DEFAULT_SERVER_URL,
+  threshold: null, // null: the server's threshold; else flag at probability >= threshold
+  mode: "auto", // "auto": check every page; "click": only when the toolbar button is clicked
+  skipSites: [], // host names (a name also covers its subdomains)
+});
+
+/** Check and tidy a server URL; throws an Error with a message for the user. */
+export function normalizeServerUrl(value) {
+  let url;
+  try {
+    url = new URL(String(value).trim());
+  } catch {
+    throw new Error("The server URL is not a valid address; e.g. http://127.0.0.1:8765");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error("The server URL must start with http:// or https://");
+  }
+  if (url.search || url.hash) throw new Error("The server URL cannot have a ?query or #fragment.");
+  return url.origin + url.pathname.replace(/\/+$/, "");
+}
+
+/** Whether a URL's server is covered by the built-in host permissions (loopback). */
+export function isLoopbackServer(serverUrl) {
+  const host = new URL(serverUrl).hostname;
+  return host === "127.0.0.1" || host === "localhost";
+}
+
+/** Tidy a host name typed by the user ("https://www.Example.com/x" -> "www.example.com"). */
+export function normalizeHost(value) {
+  let text = String(value).trim().toLowerCase();
+  if (!text) return "";
+  if (text.includes("://")) {
+    try {
+      text = new URL(text).hostname;
+    } catch {
+      return "";
+    }
+  }
+  return text.replace(/\/.*$/, "").replace(/:\d+$/, "").replace(/^\*\./, "").replace(/\.$/, "");
+}
+
+/** Whether `hostname` is on the skip list (exact name or a subdomain of one). */
+export function isSkipped(hostname, skipSites) {
+  const host = normalizeHost(hostname);
+  return (skipSites || []).some((site) => {
+    const s = normalizeHost(site);
+    return s && (host === s || host.endsWith("." + s));
+  });
+}
+
+export function withDefaults(stored) {
+  const s = { ...DEFAULTS, ...stored };
+  try {
+    s.serverUrl = normalizeServerUrl(s.serverUrl);
+  } catch {
+    s.serverUrl = DEFAULT_SERVER_URL;
+  }
+  const t = Number(s.threshold);
+  s.threshold = s.threshold === null || s.threshold === "" || !(t > 0 && t < 1) ? null : t;
+  s.mode = s.mode === "click" ? "click" : "auto";
+  s.skipSites = Array.isArray(s.skipSites) ? s.skipSites.map(normalizeHost).filter(Boolean) : [];
+  return s;
+}
+
+export async function loadSettings() {
+  const stored = await ext.storage.sync.get(Object.keys(DEFAULTS));
+  const { token = "" } = await ext.storage.local.get("token");
+  return { ...withDefaults(stored), token };
+}
+
+export async function saveSettings(changes) {
+  const { token, ...synced } = changes;
+  if (Object.keys(synced).length) await ext.storage.sync.set(synced);
+  if (token !== undefined) await ext.storage.local.set({ token });
+}
+
+/** Add or remove a host on the skip list ("pause on this site"). */
+export async function setSitePaused(hostname, paused) {
+  const { skipSites } = withDefaults(await ext.storage.sync.get("skipSites"));
+  const host = normalizeHost(hostname);
+  const rest = skipSites.filter((s) => !(host === s || host.endsWith("." + s)));
+  await ext.storage.sync.set({ skipSites: paused ? [...rest, host] : rest });
+}
