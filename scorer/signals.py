@@ -159,6 +159,8 @@ def _variant_strength(a: str, b: str, na: _Name, nb: _Name) -> bool | None:
     if a[0] != b[0] or (a, b) in _DISTINCT:
         return None
     la, lb = a.lower(), b.lower()
+    if la == lb:  # WorldCom/Worldcom: house style, not a second spelling
+        return None
     longer, shorter = (la, lb) if len(la) > len(lb) else (lb, la)
     if longer.startswith(shorter) and longer[len(shorter):] in _SUFFIXES:
         return None  # Iraq/Iraqi, Blair/Blairs, Russia/Russian
