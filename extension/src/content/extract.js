@@ -17,7 +17,8 @@ export function extractArticle(doc, { charThreshold = 300 } = {}) {
   if (!article || !article.content) return null;
   // Parse Readability's HTML in an inert document: no scripts run, nothing loads.
   const parsed = parserFor(doc).parseFromString(article.content, "text/html");
-  return { title: normalizeText(article.title || ""), paragraphs: paragraphsOf(parsed.body) };
+  const paragraphs = paragraphsOf(parsed.body);
+  return paragraphs.length ? { title: normalizeText(article.title || ""), paragraphs } : null;
 }
 
 function parserFor(doc) {

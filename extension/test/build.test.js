@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { inflateSync } from "node:zlib";
+import { iconPng } from "../scripts/icons.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+test("build writes both browsers' manifests, bundles and zips", () => {
+  execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "pipe" });
+  const chrome = JSON.parse(readFileSync(join(root, "dist/chrome/manifest.json"), "utf8"));
+  const firefox = JSON.parse(readFileSync(join(root, "dist/firefox/manifest.json"), "utf8"));
+  assert.equal(chrome.manifest_version, 3);
+  assert.deepEqual(chrome.background, { service_worker: "background.js" });
+  assert.equal(chrome.browser_specific_settings, undefined);
+  assert.deepEqual(firefox.background, { scripts: ["background.js"] });
+  assert.deepEqual(firefox.browser_specific_settings.gecko.data_collection_permissions, { required: ["websiteContent"] });
+  for (const m of [chrome, firefox]) {
+    assert.deepEqual(m.host_permissions, ["http://127.0.0.1/*", "http://localhost/*"]);
+    assert.ok(m.commands["toggle-highlights"]);
+    for (const f of ["content.js", "content.css", "background.js", "popup.html", "popup.js", "options.html", "options.js", "icons/128.png"]) {
+      assert.ok(existsSync(join(root, "dist", m.background.service_worker ? "chrome" : "firefox", f)), f);
+    }
+  }
+  const bundle = readFileSync(join(root, "dist/chrome/content.js"), "utf8");
+  assert.ok(!/\beval\(|new Function\(/.test(bundle), "no eval in the bundle");
+  assert.ok(existsSync(join(root, "dist/telltale-chrome-0.1.0.zip")));
+  assert.ok(existsSync(join(root, "dist/telltale-firefox-0.1.0.zip")));
+});
+
+test("icons are valid PNGs of the right size", () => {
+  const png = iconPng(48);
+  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+  const view = new DataView(png.buffer);
+  assert.equal(view.getUint32(16), 48);
+  const idatLen = view.getUint32(33);
+  const raw = inflateSync(png.subarray(41, 41 + idatLen));
+  assert.equal(raw.length, 48 * (48 * 4 + 1));
+});
