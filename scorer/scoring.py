@@ -14,8 +14,9 @@ How a text is scored:
    passage threshold; the article's likewise over all sentences
    (``level="article"``);
 4. article-level cues (:mod:`scorer.signals`, when present) are attached as
-   reasons to the sentences their spans fall in; a cue marked ``flag`` flags its
-   sentence even below the threshold;
+   reasons to the sentences their spans fall in; a cue marked ``flag`` (e.g.
+   mojibake, a name spelled two ways) flags its sentence even below the
+   threshold, and its passage too;
 5. the verdict: "likely machine-translated or garbled" when the article is
    flagged, else "some passages look garbled" when any passage is, else
    "no signs". A single flagged sentence in an otherwise clean article shows
@@ -200,8 +201,9 @@ class Scorer:
                 sentences.append(SentenceResult(sent.start, sent.end, sent.text, p, flagged, reasons))
             pooled = pool(logits[pos:pos + n], lengths[pos:pos + n])
             pp = float(det.probabilities(pooled, level="passage"))
+            cue_flagged = any(r.flag for s in sentences for r in s.reasons)
             passage_results.append(PassageResult(passage.index, passage.start, passage.end, pp,
-                                                 pp >= th.passage, tuple(sentences)))
+                                                 pp >= th.passage or cue_flagged, tuple(sentences)))
             pos += n
 
         ap = float(det.probabilities(pool(logits, lengths), level="article"))

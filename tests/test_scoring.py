@@ -139,28 +139,28 @@ def test_missing_model_folder(tmp_path):
         Scorer.load(tmp_path)
 
 
-def test_signals_become_reasons(shipped_scorer, monkeypatch):
-    """A cue from scorer.signals is attached to the sentence its span falls in."""
-
-    class Cue:
-        type, flag = "name_variants", True
-
-        def __init__(self, passage_index, spans):
-            self.passage_index, self.spans, self.detail = passage_index, spans, {"names": ["Smyth", "Smith"]}
-
-        def to_reason(self):
-            return {"type": self.type, "names": self.detail["names"], "spans": [list(s) for s in self.spans]}
-
-    text = "Mr Smyth spoke first. Then the vote came.\n\nMr Smith lost the vote."
-    scorer = Scorer(shipped_scorer.detector, ScorerConfig(threshold=1.0, use_signals=False))
-    scorer._signals = lambda passages: [Cue(0, [(3, 8)]), Cue(1, [(46, 51)])]
-    result = scorer.score(text)
-    first, second = result.passages[0].sentences
-    cue = [r for r in first.reasons if r.type == "name_variants"]
-    assert cue and cue[0].spans == ((3, 8),) and text[3:8] == "Smyth"
-    assert first.flagged and not second.flagged
-    assert result.passages[1].sentences[0].flagged
-    assert result.to_dict()["passages"][0]["sentences"][0]["reasons"][-1]["names"] == ["Smyth", "Smith"]
+def test_signals_become_reasons(shipped_scorer):
+    """Cues from scorer.signals are attached to the sentence their span falls in."""
+    text = ("Antony Blinken met Mr Lavrov in Geneva on Monday.\n\n"
+            "Later Blinkin flew to Cairo, officials said.\n\n"
+            "He said he donâ€™t know the answer.")
+    strict = dict(threshold=1.0, passage_threshold=1.0, article_threshold=1.0)
+    result = with_config(shipped_scorer, **strict).score(text)
+    first, second, third = (p.sentences[0] for p in result.passages)
+    assert not first.flagged
+    names = [r for r in second.reasons if r.type == "name_variants"]
+    assert names and text[names[0].spans[0][0]:names[0].spans[0][1]] == "Blinkin"
+    assert "Blinken" in names[0].detail["names"]
+    assert any(r.type == "mojibake" for r in third.reasons)
+    # a strong cue flags its sentence and passage even when no threshold can be reached
+    assert second.flagged and third.flagged and result.passages[2].flagged
+    assert result.article.verdict == VERDICT_PASSAGES
+    reason = next(r for r in result.to_dict()["passages"][1]["sentences"][0]["reasons"]
+                  if r["type"] == "name_variants")
+    assert "flag" not in reason and reason["spans"] == [list(names[0].spans[0])]
+    off = with_config(shipped_scorer, use_signals=False, **strict).score(text)
+    assert all(r.type in ("classifier", "suspicious_words") for _, s in off.sentences() for r in s.reasons)
+    assert off.article.verdict == VERDICT_CLEAN
 
 
 @pytest.mark.parametrize("module", ["scorer", "scorer.scoring", "scorer.segment", "scorer.inputs",
