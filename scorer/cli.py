@@ -24,7 +24,7 @@ import sys
 from typing import Sequence, TextIO
 
 from .config import ScorerConfig
-from .errors import InputTooLargeError, ModelLoadError, TelltaleError
+from .errors import EmptyInputError, InputTooLargeError, ModelLoadError, TelltaleError
 
 EXIT_OK, EXIT_MODEL, EXIT_INPUT = 0, 1, 2
 # A saved news page is rarely over 3 MB; its extracted text must then fit ScorerConfig.max_chars.
@@ -73,7 +73,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                    help="input format (default: detect HTML)")
     p.add_argument("--no-language-check", action="store_true",
                    help="score text even if it does not look like English")
-    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: all cores)")
+    p.add_argument("--threads", type=_positive_int, default=None, help="torch CPU threads (default: all cores)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the report (default: when writing to a terminal and NO_COLOR is unset)")
     p.set_defaults(run=run_score)
@@ -98,6 +98,16 @@ def _probability(value: str) -> float:
     if not 0.0 <= p <= 1.0:
         raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
     return p
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return n
 
 
 def _delegate(args: argparse.Namespace) -> int:
@@ -147,6 +157,9 @@ def read_input(path: str, fmt: str = "auto") -> str:
     from . import inputs
 
     if path == "-":
+        if sys.stdin.isatty():
+            raise EmptyInputError("No input: give a FILE to score, or pipe the text in "
+                                  "(e.g. `telltale score article.txt` or `pbpaste | telltale score`).")
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     else:
         with open(path, "rb") as fh:
