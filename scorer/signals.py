@@ -144,11 +144,13 @@ def _collect_names(sentences) -> dict[str, _Name]:
             if prev_word is not None and text[prev_end:m.start()] == " ":
                 entry.before.add(prev_word)
             prev_end, prev_word = m.end(), word
+    known = common_words()
+    # A capital at sentence start says nothing, unless the word is no common word.
     kept = {w: n for w, n in names.items()
-            if n.mid_sentence and len(w) >= 4 and w not in _NOT_NAMES
+            if (n.mid_sentence or w.lower() not in known) and len(w) >= 4 and w not in _NOT_NAMES
             and w.lower() not in lower_words}
     for n in kept.values():  # only names count as a first name ("Later Blinkin" does not)
-        n.before = {w for w in n.before if names[w].mid_sentence and w not in _NOT_NAMES
+        n.before = {w for w in n.before if w in kept or names[w].mid_sentence and w not in _NOT_NAMES
                     and w.lower() not in lower_words}
     return kept
 

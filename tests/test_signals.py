@@ -188,3 +188,27 @@ def _timed(fn, arg):
     t = time.perf_counter()
     fn(arg)
     return time.perf_counter() - t
+
+
+# --- the case files, without the model ------------------------------------------------
+
+def _cases(name):
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).with_name("cases") / f"{name}.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", _cases("clean"), ids=lambda c: c["label"])
+def test_no_flagging_signal_on_clean_cases(case):
+    assert [s for s in signals(case["text"]) if s.flag] == []
+
+
+@pytest.mark.parametrize("label,kind", [
+    ("name-double-spelling", "name_variants"), ("mojibake-quotes", "mojibake"),
+    ("mojibake-accents", "mojibake"), ("replacement-characters", "mojibake"),
+    ("repeated-sentence", "repeated_sentence"), ("truncated-paragraph", "truncated_sentence"),
+])
+def test_signals_flag_their_garbled_cases(label, kind):
+    (case,) = [c for c in _cases("garbled") if c["label"] == label]
+    assert any(s.type == kind and s.flag for s in signals(case["text"]))
