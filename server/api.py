@@ -36,5 +36,6 @@ def info():
     }
     if engine.ready:
         body["model"] = engine.model_info
-        body["threshold"] = engine.threshold
+        body["threshold"] = engine.thresholds["sentence"]
+        body["thresholds"] = engine.thresholds
     return jsonify(body)

@@ -69,12 +69,12 @@ class Engine:
 
     @property
     def model_info(self) -> dict:
-        info = self.scorer.detector.info
+        info = self.scorer.info
         return {"name": info.name, "version": info.version}
 
     @property
-    def threshold(self) -> float:
-        return float(self.scorer.detector.info.threshold)
+    def thresholds(self) -> dict:
+        return self.scorer.thresholds.to_dict()
 
     # -- scoring ------------------------------------------------------------
     def score(self, req: ScoreRequest) -> tuple[dict, bool]:
@@ -114,12 +114,6 @@ class Engine:
 
 def load_scorer(settings: ServerSettings):
     """The library's scorer with this worker's torch threads and model folder."""
-    import torch
+    from scorer import Scorer, ScorerConfig
 
-    from scorer import Scorer
-
-    if settings.torch_threads:
-        torch.set_num_threads(settings.torch_threads)
-    if settings.model_path:
-        return Scorer.load(settings.model_path)
-    return Scorer.load()
+    return Scorer.load(settings.model_path, ScorerConfig(threads=settings.torch_threads))

@@ -33,9 +33,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# TELLTALE_MODEL_PATH, when set, points every server (and the library fixture) at
+# another model folder; by default they all use the shipped model.
+MODEL_PATH = os.environ.get("TELLTALE_MODEL_PATH") or None
+
+
 def base_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("TELLTALE_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    if MODEL_PATH:
+        env["TELLTALE_MODEL_PATH"] = MODEL_PATH
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra)
     return env
@@ -65,6 +72,9 @@ class ServerProcess:
             self.health_seen.append(r.status_code)
             if r.status_code == 200:
                 return self
+            if r.json().get("status") == "error":
+                self.stop()
+                raise RuntimeError(f"the server could not load its model: {r.json()['error']['message']}")
             if self.loading_score is None and r.json().get("status") == "loading":
                 self.loading_score = requests.post(self.url + "/v1/score", json={"text": "Hello there."},
                                                    headers=self.auth_headers(), timeout=10)
@@ -167,4 +177,4 @@ def library_scorer():
     """The library itself, in this process, to compare the server's answers with."""
     from scorer import Scorer
 
-    return Scorer.load()
+    return Scorer.load(MODEL_PATH)
