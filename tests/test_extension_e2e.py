@@ -1,0 +1,386 @@
+"""End to end: the built extension in Debian's Chromium against the real server.
+
+The extension (``extension/dist/chrome``, built here with ``node scripts/build.mjs``) is
+loaded unpacked into a headless Chromium persistent context (Playwright's Python API,
+``/usr/bin/chromium``; no downloaded browser). A real ``telltale serve`` runs on a free
+loopback port with the shipped model (or ``TELLTALE_MODEL_PATH``), and the saved news
+pages under ``extension/test/pages/`` are served on loopback. The extension is pointed at
+the server through its own options storage, as a user would with the options page.
+
+Checked: the garbled paragraphs get highlights, a clean page gets none, the badge count
+equals the server's flagged passage count, the tooltip's text, the popup's verdict, the
+message when the server is down, and that no element box of the page moves. Screenshots
+go to ``artifacts/`` (kept by CI as test artifacts).
+
+Needs: ``apt-get install chromium``, ``pip install playwright`` (no ``playwright install``),
+Node 20 with ``npm ci`` run in ``extension/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXTENSION = REPO / "extension"
+DIST = EXTENSION / "dist" / "chrome"
+PAGES = EXTENSION / "test" / "pages"
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM = os.environ.get("TELLTALE_CHROMIUM", "/usr/bin/chromium")
+START_TIMEOUT = float(os.environ.get("TELLTALE_TEST_START_TIMEOUT", "300"))
+SCAN_TIMEOUT = 120.0
+
+VERDICT_TEXT = {
+    "likely machine-translated or garbled": "Likely machine-translated or garbled",
+    "some passages look garbled": "Some passages look garbled",
+    "no signs": "No signs of machine translation or garbling",
+}
+
+# Every element box on the page, except our own UI host; compared before and after marking.
+BOXES_JS = """() => [...document.body.querySelectorAll('*')]
+  .filter(el => el.nodeName !== 'TELLTALE-UI' && !el.closest('telltale-ui'))
+  .map(el => { const r = el.getBoundingClientRect();
+               return [el.nodeName, el.id || el.className || '', Math.round(r.x * 10) / 10,
+                       Math.round(r.y * 10) / 10, Math.round(r.width * 10) / 10, Math.round(r.height * 10) / 10]; })"""
+
+# The marks in CSS.highlights (the registry is the document's, shared with the content
+# script's world): for each range, its text and the [data-kind] paragraph it is in.
+HIGHLIGHTS_JS = """() => {
+  const out = [];
+  for (const [name, hl] of CSS.highlights) {
+    if (!/^telltale-[123]$/.test(name)) continue;
+    for (const r of hl) {
+      const el = r.startContainer.nodeType === 1 ? r.startContainer : r.startContainer.parentElement;
+      const para = el.closest('[data-kind]');
+      const rect = r.getClientRects()[0];
+      out.push({ name, text: r.toString().replace(/\\s+/g, ' ').trim(),
+                 paragraph: para ? [...document.querySelectorAll('[data-kind]')].indexOf(para) : -1,
+                 kind: para ? para.dataset.kind : null,
+                 x: rect ? rect.left + Math.min(rect.width / 2, 40) : null, y: rect ? rect.top + rect.height / 2 : null });
+    }
+  }
+  return out;
+}"""
+
+PARAGRAPHS_JS = """() => [...document.querySelectorAll('[data-kind]')]
+  .map(p => ({ kind: p.dataset.kind, text: p.textContent.replace(/[\\s\\u00a0]+/g, ' ').trim() }))"""
+
+
+# ---- fixtures ------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_json(url: str, body: dict | None = None, timeout: float = 120) -> tuple[int, dict]:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A real ``telltale serve`` (gunicorn, one worker) on a free loopback port."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELLTALE_") or k == "TELLTALE_MODEL_PATH"}
+    env["PYTHONUNBUFFERED"] = "1"
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "extension-e2e-server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "--port", str(port), "--threads", "2"],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            log.close()
+            pytest.fail(f"the server exited with {proc.returncode}:\n{(ARTIFACTS / 'extension-e2e-server.log').read_text()[-3000:]}")
+        try:
+            status, _ = http_json(url + "/healthz", timeout=5)
+            if status == 200:
+                break
+        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the server was not ready after {START_TIMEOUT:.0f} s")
+        time.sleep(0.3)
+    yield url
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # no request lines in the test output
+        pass
+
+
+@pytest.fixture(scope="module")
+def pages():
+    """The saved news pages on a loopback port: {"port": ..., "url": "http://127.0.0.1:<port>"}."""
+    handler = functools.partial(QuietHandler, directory=str(PAGES))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    yield {"port": port, "url": f"http://127.0.0.1:{port}"}
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def build_extension() -> Path:
+    node = shutil.which("node")
+    if node is None or not (EXTENSION / "node_modules").is_dir():
+        pytest.fail("The extension cannot be built: run `npm ci` in extension/ (Node 20) first, or `make extension`.")
+    subprocess.run([node, "scripts/build.mjs", "chrome"], cwd=EXTENSION, check=True, capture_output=True)
+    return DIST
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    """Chromium with the extension loaded, pointed at the test server. Yields (context, worker, extension id)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("The browser tests need Playwright's Python package: `pip install playwright` "
+                    "(Debian's Chromium is used; do not run `playwright install`).")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: `apt-get install chromium` (the browser tests use Debian's Chromium).")
+    dist = build_extension()
+    profile = tempfile.mkdtemp(prefix="telltale-e2e-")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, viewport={"width": 1200, "height": 900},
+            args=[f"--disable-extensions-except={dist}", f"--load-extension={dist}", "--no-sandbox",
+                  "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=30000)
+        ext_id = worker.url.split("/")[2]
+        worker.evaluate("url => chrome.storage.sync.set({serverUrl: url, mode: 'auto', threshold: null, skipSites: []})", server)
+        try:
+            yield context, worker, ext_id
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+# ---- helpers ---------------------------------------------------------------------------
+
+def tab_id(worker, url: str) -> int:
+    ids = worker.evaluate("async url => (await chrome.tabs.query({})).filter(t => t.url === url).map(t => t.id)", url)
+    assert len(ids) == 1, f"expected one tab at {url}, found {ids}"
+    return ids[0]
+
+
+def wait_for_scan(worker, tid: int, timeout: float = SCAN_TIMEOUT) -> dict:
+    """The content script's state once it has finished (done, error, ...)."""
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        state = worker.evaluate("id => chrome.tabs.sendMessage(id, {type: 'get-state'}).catch(e => ({status: 'no-reply'}))", tid)
+        if state and state.get("status") in ("done", "error", "no-article", "paused"):
+            return state
+        time.sleep(0.25)
+    pytest.fail(f"the scan did not finish in {timeout:.0f} s; last state: {state}")
+
+
+def badge(worker, tid: int) -> str:
+    return worker.evaluate("id => chrome.action.getBadgeText({tabId: id})", tid)
+
+
+def score_directly(server: str, paragraphs: list[str]) -> dict:
+    status, body = http_json(server + "/v1/score", {"paragraphs": paragraphs})
+    assert status == 200, body
+    return body
+
+
+def describe_sentences(result: dict) -> str:
+    lines = []
+    for p in result["passages"]:
+        for s in p["sentences"]:
+            lines.append(f"  paragraph {p['index']} p={s['probability']:.3f} flagged={s['flagged']}: {s['text'][:90]}")
+    return "\n".join(lines)
+
+
+def open_page(context, worker, url: str):
+    page = context.new_page()
+    page.goto(url)
+    page.bring_to_front()
+    return page, tab_id(worker, url)
+
+
+# ---- tests -----------------------------------------------------------------------------
+
+def test_garbled_page_is_marked_like_the_server_says(browser, server, pages):
+    context, worker, ext_id = browser
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    # Baseline layout: the same page on another host name, where the extension is paused.
+    worker.evaluate("() => chrome.storage.sync.set({skipSites: ['localhost']})")
+    base_url = f"http://localhost:{pages['port']}/garbled-article.html"
+    base, base_tab = open_page(context, worker, base_url)
+    assert wait_for_scan(worker, base_tab)["status"] == "paused"
+    baseline_boxes = base.evaluate(BOXES_JS)
+    base.close()
+
+    url = f"{pages['url']}/garbled-article.html"
+    page, tid = open_page(context, worker, url)
+    state = wait_for_scan(worker, tid)
+    assert state["status"] == "done", state
+
+    paragraphs = page.evaluate(PARAGRAPHS_JS)
+    result = score_directly(server, [p["text"] for p in paragraphs])
+    flagged_by_server = [p["index"] for p in result["passages"] if p["flagged"]]
+    report = describe_sentences(result)
+    garbled = [i for i, p in enumerate(paragraphs) if p["kind"] == "garbled"]
+
+    # The model flags the garbled paragraphs (if not: the sentences and their probabilities).
+    missed = [i for i in garbled if i not in flagged_by_server]
+    assert not missed, f"the server did not flag garbled paragraphs {missed}:\n{report}"
+
+    # Badge and counts equal the server's flagged passages; everything was anchored.
+    assert state["counts"]["flaggedPassages"] == len(flagged_by_server), report
+    assert badge(worker, tid) == str(len(flagged_by_server))
+    assert state["counts"]["unanchored"] == 0
+    assert state["verdict"] == result["article"]["verdict"]
+
+    # Highlights: every flagged sentence of the server is marked, inside its own paragraph.
+    marks = page.evaluate(HIGHLIGHTS_JS)
+    expected = {(p["index"], s["text"]) for p in result["passages"] for s in p["sentences"] if s["flagged"]}
+    for p in result["passages"]:
+        if p["flagged"] and not any(s["flagged"] for s in p["sentences"]):
+            expected |= {(p["index"], s["text"]) for s in p["sentences"]}
+    assert {(m["paragraph"], m["text"]) for m in marks} == expected
+    assert {m["paragraph"] for m in marks} >= set(garbled)
+    assert page.locator("telltale-mark").count() == 0, "the Highlight API is available: no wrapper elements"
+    page.screenshot(path=str(ARTIFACTS / "extension-garbled.png"), full_page=True)
+
+    # Layout: no element box moved (the page on the other host had no marks).
+    assert page.evaluate(BOXES_JS) == baseline_boxes
+
+    # Tooltip on hover: verdict, the sentence's probability, reasons in words.
+    first = min((m for m in marks), key=lambda m: (m["paragraph"], m["y"]))
+    sentence = next(s for p in result["passages"] if p["index"] == first["paragraph"]
+                    for s in p["sentences"] if s["text"] == first["text"])
+    page.mouse.move(first["x"], first["y"])
+    tip = page.locator("telltale-ui .tip")
+    tip.wait_for(state="visible", timeout=5000)
+    text = tip.inner_text()
+    assert "likely machine-translated or garbled" in text
+    assert f"This sentence: {round(sentence['probability'] * 100)}% likely machine-translated or garbled" in text
+    assert f"Article verdict: {VERDICT_TEXT[result['article']['verdict']]}" in text
+    if any(r["type"] == "classifier" for r in sentence["reasons"]):
+        assert "The detector rates the wording" in text
+    for r in sentence["reasons"]:
+        if r["type"] == "name_variants" and len(r.get("names", [])) == 2:
+            assert f"Name spelled two ways: {' / '.join(r['names'])}" in text
+    assert page.locator("telltale-ui [role=tooltip]").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "extension-tooltip.png"))
+    page.mouse.move(5, 5)
+    tip.wait_for(state="hidden", timeout=5000)
+
+    # Keyboard: the "next flagged sentence" command focuses a mark and shows its tooltip.
+    worker.evaluate("id => chrome.tabs.sendMessage(id, {type: 'focus-next'})", tid)
+    tip.wait_for(state="visible", timeout=5000)
+    assert page.evaluate("() => document.activeElement && document.activeElement.nodeName") == "TELLTALE-UI"
+    assert page.locator("telltale-ui button[aria-describedby=telltale-tip]").count() == len(marks)
+    page.keyboard.press("Escape")
+
+    # The shortcut's toggle hides and shows the marks.
+    worker.evaluate("id => chrome.tabs.sendMessage(id, {type: 'toggle-highlights'})", tid)
+    assert page.evaluate(HIGHLIGHTS_JS) == []
+    worker.evaluate("id => chrome.tabs.sendMessage(id, {type: 'toggle-highlights'})", tid)
+    assert len(page.evaluate(HIGHLIGHTS_JS)) == len(marks)
+
+    # Popup: verdict, counts, the list of flagged passages; a click scrolls to one.
+    popup = context.new_page()
+    popup.set_viewport_size({"width": 380, "height": 600})
+    popup.goto(f"chrome-extension://{ext_id}/popup.html?tab={tid}")
+    popup.locator("#verdict").wait_for(state="visible", timeout=10000)
+    assert popup.locator("#verdict").inner_text() == VERDICT_TEXT[result["article"]["verdict"]]
+    assert popup.locator("dd[data-count='Flagged passages']").inner_text() == str(len(flagged_by_server))
+    items = popup.locator("#flagged li button")
+    assert items.count() == len({m["paragraph"] for m in marks})
+    popup.screenshot(path=str(ARTIFACTS / "extension-popup.png"))
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    items.first.click()
+    page.wait_for_function("() => CSS.highlights.has('telltale-focus')", timeout=5000)
+    focus_top = page.evaluate("() => [...CSS.highlights.get('telltale-focus')][0].getBoundingClientRect().top")
+    assert 0 <= focus_top < page.evaluate("() => innerHeight"), "the clicked passage is scrolled into view"
+    assert page.evaluate("() => window.scrollY") < page.evaluate("() => document.body.scrollHeight - innerHeight")
+    popup.close()
+    page.close()
+
+
+def test_clean_page_gets_no_marks(browser, server, pages):
+    context, worker, ext_id = browser
+    worker.evaluate("() => chrome.storage.sync.set({skipSites: []})")
+    url = f"{pages['url']}/clean-article.html"
+    page, tid = open_page(context, worker, url)
+    state = wait_for_scan(worker, tid)
+    assert state["status"] == "done", state
+    result = score_directly(server, [p["text"] for p in page.evaluate(PARAGRAPHS_JS)])
+    report = describe_sentences(result)
+    assert not any(p["flagged"] for p in result["passages"]), f"the server flagged clean text:\n{report}"
+    assert result["article"]["verdict"] == "no signs", report
+    assert state["counts"]["flaggedPassages"] == 0
+    assert page.evaluate(HIGHLIGHTS_JS) == []
+    assert badge(worker, tid) == ""
+    assert page.locator("telltale-ui").count() == 0, "nothing is added to a clean page"
+    page.screenshot(path=str(ARTIFACTS / "extension-clean.png"), full_page=True)
+
+    popup = context.new_page()
+    popup.goto(f"chrome-extension://{ext_id}/popup.html?tab={tid}")
+    popup.locator("#verdict").wait_for(state="visible", timeout=10000)
+    assert popup.locator("#verdict").inner_text() == VERDICT_TEXT["no signs"]
+    assert popup.locator("#flagged li").count() == 0
+    popup.close()
+    page.close()
+
+
+def test_server_down_is_explained(browser, server, pages):
+    context, worker, ext_id = browser
+    closed = f"http://127.0.0.1:{free_port()}"
+    worker.evaluate("url => chrome.storage.sync.set({serverUrl: url, skipSites: []})", closed)
+    try:
+        url = f"{pages['url']}/garbled-article.html?down"
+        page, tid = open_page(context, worker, url)
+        state = wait_for_scan(worker, tid)
+        assert state["status"] == "error" and state["error"]["kind"] == "unreachable", state
+        assert badge(worker, tid) == "!"
+        assert page.evaluate(HIGHLIGHTS_JS) == []
+        popup = context.new_page()
+        popup.goto(f"chrome-extension://{ext_id}/popup.html?tab={tid}")
+        error = popup.locator("#error")
+        error.wait_for(state="visible", timeout=10000)
+        assert f"Cannot reach the Telltale server at {closed}" in error.inner_text()
+        assert "make serve" in error.inner_text()
+        popup.screenshot(path=str(ARTIFACTS / "extension-popup-server-down.png"))
+        popup.close()
+        page.close()
+    finally:
+        worker.evaluate("url => chrome.storage.sync.set({serverUrl: url})", server)
