@@ -45,6 +45,7 @@ def parse_args(argv=None):
     p.add_argument("--token-file", help="team token for --url")
     p.add_argument("--workers", type=int, default=1, help="workers of a started server (default %(default)s)")
     p.add_argument("--threads", type=int, default=4, help="threads per worker of a started server")
+    p.add_argument("--model", help="model folder for a started server (default: the shipped model)")
     p.add_argument("--article", type=Path, default=DEFAULT_ARTICLE,
                    help="JSON with a list of paragraphs, or {name: {paragraphs: [...]}} (first entry used)")
     p.add_argument("--out", type=Path, default=REPO / "artifacts" / "bench_load.json", help="JSON results file")
@@ -69,6 +70,8 @@ def start_server(args) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELLTALE_")}
     env.update(TELLTALE_PORT=str(port), TELLTALE_WORKERS=str(args.workers), TELLTALE_THREADS=str(args.threads),
                TELLTALE_CACHE_SIZE="0", TELLTALE_QUEUE_TIMEOUT="30")
+    if args.model:
+        env["TELLTALE_MODEL_PATH"] = args.model
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "server/gunicorn.conf.py", "server:create_app()"],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
