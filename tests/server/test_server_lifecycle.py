@@ -6,7 +6,9 @@ import sys
 import threading
 import time
 
-from conftest import ServerProcess, base_env, free_port, post_score
+import requests
+
+from conftest import ServerProcess, base_env, free_port, gunicorn_argv, post_score
 
 
 def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
@@ -29,3 +31,26 @@ def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
     log = srv.log()
     assert "ready in" in log  # the worker logged its model start-up
     assert "Shutting down" in log or "Handling signal: term" in log
+
+
+def test_broken_model_keeps_answering_503_with_the_reason(tmp_path):
+    port = free_port()
+    env = base_env(TELLTALE_PORT=str(port), TELLTALE_MODEL_PATH=str(tmp_path / "no-such-model"))
+    srv = ServerProcess(gunicorn_argv(), env, port, tmp_path / "broken.log")
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                health = requests.get(srv.url + "/healthz", timeout=5)
+                if health.json()["status"] == "error":
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        assert health.status_code == 503 and health.headers["Retry-After"]
+        assert "does not exist" in health.json()["error"]["message"]
+        r = post_score(srv, {"text": "Hello there."})
+        assert r.status_code == 503 and r.json()["error"]["type"] == "not_ready"
+        assert "could not be loaded" in r.json()["error"]["message"]
+    finally:
+        srv.stop()
