@@ -196,13 +196,13 @@ def tab_id(worker, url: str) -> int:
     return ids[0]
 
 
-def wait_for_scan(worker, tid: int, timeout: float = SCAN_TIMEOUT) -> dict:
-    """The content script's state once it has finished (done, error, ...)."""
+def wait_for_scan(worker, tid: int, timeout: float = SCAN_TIMEOUT, until=lambda state: True) -> dict:
+    """The content script's state once it has finished (done, error, ...) and ``until(state)``."""
     deadline = time.monotonic() + timeout
     state = None
     while time.monotonic() < deadline:
         state = worker.evaluate("id => chrome.tabs.sendMessage(id, {type: 'get-state'}).catch(e => ({status: 'no-reply'}))", tid)
-        if state and state.get("status") in ("done", "error", "no-article", "paused"):
+        if state and state.get("status") in ("done", "error", "no-article", "paused") and until(state):
             return state
         time.sleep(0.25)
     pytest.fail(f"the scan did not finish in {timeout:.0f} s; last state: {state}")
@@ -384,3 +384,59 @@ def test_server_down_is_explained(browser, server, pages):
         page.close()
     finally:
         worker.evaluate("url => chrome.storage.sync.set({serverUrl: url})", server)
+
+
+def test_single_page_site_article_change_is_rescanned(browser, server, pages):
+    """A site that swaps the article and pushes a new URL without a reload gets a new scan."""
+    context, worker, ext_id = browser
+    worker.evaluate("() => chrome.storage.sync.set({skipSites: []})")
+    url = f"{pages['url']}/clean-article.html?spa"
+    page, tid = open_page(context, worker, url)
+    assert wait_for_scan(worker, tid)["counts"]["flaggedPassages"] == 0
+    page.evaluate("""async () => {
+      const html = await (await fetch('/garbled-article.html')).text();
+      const next = new DOMParser().parseFromString(html, 'text/html');
+      document.querySelector('article').replaceChildren(...next.querySelector('article').childNodes);
+      history.pushState({}, '', '/story/grain-talks');
+    }""")
+    state = wait_for_scan(worker, tid, until=lambda s: s["url"].endswith("/story/grain-talks"))
+    assert state["status"] == "done", state
+    result = score_directly(server, [p["text"] for p in page.evaluate(PARAGRAPHS_JS)])
+    flagged = sum(p["flagged"] for p in result["passages"])
+    assert state["counts"]["flaggedPassages"] == flagged
+    assert badge(worker, tid) == (str(flagged) if flagged else "")
+    assert state["counts"]["unanchored"] == 0
+    marks = page.evaluate(HIGHLIGHTS_JS)
+    assert all(m["paragraph"] >= 0 for m in marks)
+    assert {m["paragraph"] for m in marks} >= {p["index"] for p in result["passages"] if p["flagged"]}
+    page.close()
+
+
+def test_options_page_saves_settings(browser, server):
+    context, worker, ext_id = browser
+    page = context.new_page()
+    page.goto(f"chrome-extension://{ext_id}/options.html")
+    page.locator("#serverUrl").wait_for()
+    assert page.locator("#serverUrl").input_value() == server
+    page.fill("#serverUrl", "ftp://example.org")
+    page.click("button[type=submit]")
+    assert "must start with http" in page.locator("#message").inner_text()
+    page.click("#test")
+    page.fill("#serverUrl", server + "/")
+    page.click("#test")
+    page.wait_for_function("() => /Connected/.test(document.getElementById('message').textContent)", timeout=10000)
+    page.check("input[name=mode][value=click]")
+    page.check("#customThreshold")
+    page.fill("#skipSites", "https://www.Example.com/news\nexample.org")
+    page.click("button[type=submit]")
+    page.wait_for_function("() => document.getElementById('message').textContent === 'Saved.'", timeout=5000)
+    stored = worker.evaluate("() => chrome.storage.sync.get(null)")
+    try:
+        assert stored["serverUrl"] == server
+        assert stored["mode"] == "click"
+        assert stored["skipSites"] == ["www.example.com", "example.org"]
+        assert 0.5 <= stored["threshold"] <= 0.95
+        assert "token" not in stored, "the token is never synced"
+    finally:
+        worker.evaluate("url => chrome.storage.sync.set({serverUrl: url, mode: 'auto', threshold: null, skipSites: []})", server)
+        page.close()

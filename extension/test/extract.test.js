@@ -38,3 +38,12 @@ test("a page without an article gives null", () => {
   doc.body.innerHTML = "<nav><a href='/'>Home</a></nav>";
   assert.equal(extractArticle(doc), null);
 });
+
+test("quick check: saved articles pass Readability's reader test, a link list does not", () => {
+  for (const name of ["tricky-markup", "garbled-article", "clean-article"]) {
+    assert.ok(extractArticle(loadPage(name), { quickCheck: true }), name);
+  }
+  const doc = loadPage("clean-article");
+  doc.querySelector("article").innerHTML = "<ul>" + "<li><a href='#'>Result</a></li>".repeat(30) + "</ul>";
+  assert.equal(extractArticle(doc, { quickCheck: true }), null);
+});

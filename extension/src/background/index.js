@@ -53,7 +53,8 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
     handleScore(message).then(sendResponse);
     return true; // answers asynchronously
   }
-  if (message.type === "server-info" && !sender.tab) {
+  const fromExtensionPage = typeof sender.url === "string" && sender.url.startsWith(ext.runtime.getURL(""));
+  if (message.type === "server-info" && fromExtensionPage) {
     (async () => {
       try {
         const settings = { serverUrl: normalizeServerUrl(message.serverUrl), token: String(message.token || "") };

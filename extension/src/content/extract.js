@@ -1,7 +1,7 @@
 // Article extraction: Mozilla Readability on a clone of the document (never the live page),
 // then the article's paragraphs as plain text, normalised like the page's text index.
 
-import { Readability } from "@mozilla/readability";
+import { Readability, isProbablyReaderable } from "@mozilla/readability";
 import { buildTextIndex, normalizeText } from "../anchoring/text-index.js";
 
 const BLOCKS = "p, li, blockquote, pre, h2, h3, h4, h5, h6, dd";
@@ -9,9 +9,13 @@ export const MIN_PARAGRAPH_CHARS = 15;
 
 /**
  * The article of `doc` as {title, paragraphs} (paragraphs: strings), or null when
- * Readability finds no article. `doc` itself is not modified.
+ * Readability finds no article (with quickCheck: or thinks there is none). `doc` itself
+ * is not modified.
  */
-export function extractArticle(doc, { charThreshold = 300 } = {}) {
+export function extractArticle(doc, { charThreshold = 300, quickCheck = false } = {}) {
+  // Automatic checks first ask Readability's cheap test, so pages that are plainly not
+  // articles (search results, web apps) cost next to nothing.
+  if (quickCheck && !isProbablyReaderable(doc, { minContentLength: 100, minScore: 20 })) return null;
   const clone = doc.cloneNode(true);
   const article = new Readability(clone, { charThreshold, keepClasses: false }).parse();
   if (!article || !article.content) return null;

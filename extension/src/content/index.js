@@ -48,7 +48,7 @@ async function run({ force = false } = {}) {
     return;
   }
   setState({ status: "extracting" });
-  const article = extractArticle(document);
+  const article = extractArticle(document, { quickCheck: !force });
   if (gen !== generation) return;
   if (!article || article.paragraphs.length === 0) {
     clearMarks();
@@ -218,7 +218,7 @@ function checkForChanges() {
     if (settings && settings.mode === "auto" && (state.status === "no-article")) run();
     return;
   }
-  const article = extractArticle(document);
+  const article = extractArticle(document, { quickCheck: true });
   const key = article ? article.paragraphs.join("\n") : "";
   if (key !== lastArticleKey) run({ force: settings.mode === "click" && Boolean(scan) });
   else if (scan.result && highlighter.marks.some((m) => m.range.collapsed || !m.range.startContainer.isConnected)) {

@@ -1,0 +1,48 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ServerError, scoreParagraphs } from "../src/background/api.js";
+
+// A recording stand-in for fetch: the real server is exercised by tests/test_extension_e2e.py.
+function recorder(status, body) {
+  const calls = [];
+  const fetchImpl = async (url, init) => {
+    calls.push({ url, init });
+    return { ok: status < 400, status, json: async () => body };
+  };
+  return { calls, fetchImpl };
+}
+
+const OK = { article: { probability: 0.1, flagged: false, verdict: "no signs" }, passages: [] };
+
+test("only the paragraphs are sent: no URL, title, cookies or referrer", async () => {
+  const { calls, fetchImpl } = recorder(200, OK);
+  await scoreParagraphs({ serverUrl: "http://127.0.0.1:8765", token: "" }, ["One.", "Two."], { fetchImpl });
+  const { url, init } = calls[0];
+  assert.equal(url, "http://127.0.0.1:8765/v1/score");
+  assert.deepEqual(JSON.parse(init.body), { paragraphs: ["One.", "Two."] });
+  assert.equal(init.credentials, "omit");
+  assert.equal(init.referrerPolicy, "no-referrer");
+  assert.deepEqual(init.headers, { "Content-Type": "application/json" });
+});
+
+test("the team token goes in the Authorization header", async () => {
+  const { calls, fetchImpl } = recorder(200, OK);
+  await scoreParagraphs({ serverUrl: "https://t.example", token: "secret-token-0123456789" }, ["One."], { fetchImpl });
+  assert.equal(calls[0].init.headers.Authorization, "Bearer secret-token-0123456789");
+});
+
+test("failures become {kind, message}", async () => {
+  const settings = { serverUrl: "http://127.0.0.1:1", token: "" };
+  const refused = async () => { throw new TypeError("Failed to fetch"); };
+  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: refused }),
+    (e) => e instanceof ServerError && e.kind === "unreachable" && /Cannot reach/.test(e.message));
+  const { fetchImpl: unauthorized } = recorder(401, { error: { type: "unauthorized", message: "Send the team token." } });
+  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: unauthorized }),
+    (e) => e.kind === "unauthorized" && e.message === "Send the team token." && e.status === 401);
+  const { fetchImpl: busy } = recorder(503, { error: { type: "not_ready", message: "The model is still loading." } });
+  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: busy }), (e) => e.kind === "busy");
+  const { fetchImpl: wrong } = recorder(200, { hello: "world" });
+  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: wrong }), (e) => e.kind === "server");
+  const hang = (_url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(new Error("aborted"))));
+  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: hang, timeoutMs: 20 }), (e) => e.kind === "timeout");
+});
