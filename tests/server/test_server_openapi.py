@@ -41,7 +41,7 @@ CASES = [("/v1/score", "POST", P), ("/v1/score", "POST", N), ("/v1/info", "GET",
 
 
 @pytest.mark.parametrize("path,method,mode", CASES, ids=[f"{m.value}-{v}-{p}" for p, v, m in CASES])
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_api_matches_description(server, path, method, mode, data):
     case = data.draw(SCHEMA[path][method].as_strategy(mode))
