@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import math
 import os
 import re
 import shutil
@@ -291,7 +292,8 @@ def test_garbled_page_is_marked_like_the_server_says(browser, server, pages):
     tip.wait_for(state="visible", timeout=5000)
     text = tip.inner_text()
     assert "likely machine-translated or garbled" in text
-    assert f"This sentence: {round(sentence['probability'] * 100)}% likely machine-translated or garbled" in text
+    shown = math.floor(sentence["probability"] * 100 + 0.5)  # JavaScript's Math.round, not banker's rounding
+    assert f"This sentence: {shown}% likely machine-translated or garbled" in text
     assert f"Article verdict: {VERDICT_TEXT[result['article']['verdict']]}" in text
     if any(r["type"] == "classifier" for r in sentence["reasons"]):
         assert "The detector rates the wording" in text
@@ -300,6 +302,19 @@ def test_garbled_page_is_marked_like_the_server_says(browser, server, pages):
             assert f"Name spelled two ways: {' / '.join(r['names'])}" in text
     assert page.locator("telltale-ui [role=tooltip]").count() == 1
     page.screenshot(path=str(ARTIFACTS / "extension-tooltip.png"))
+    page.mouse.move(5, 5)
+    tip.wait_for(state="hidden", timeout=5000)
+
+    # Dark mode: the tooltip follows the reader's colour scheme.
+    background = "() => getComputedStyle(document.querySelector('telltale-ui').shadowRoot.querySelector('.tip')).backgroundColor"
+    light_bg = page.evaluate(background)
+    page.emulate_media(color_scheme="dark")
+    page.mouse.move(first["x"], first["y"])
+    tip.wait_for(state="visible", timeout=5000)
+    dark_bg = page.evaluate(background)
+    assert dark_bg != light_bg and sum(map(int, re.findall(r"\d+", dark_bg)[:3])) < 200, dark_bg
+    page.screenshot(path=str(ARTIFACTS / "extension-tooltip-dark.png"))
+    page.emulate_media(color_scheme="light")
     page.mouse.move(5, 5)
     tip.wait_for(state="hidden", timeout=5000)
 

@@ -31,6 +31,19 @@ test("build writes both browsers' manifests, bundles and zips", () => {
   assert.ok(existsSync(join(root, "dist/telltale-firefox-0.1.0.zip")));
 });
 
+test("web-ext lint passes on the Firefox build (no errors; only Readability's own innerHTML on its clone warns)", () => {
+  execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "firefox"], { cwd: root, stdio: "pipe" });
+  const webExt = join(root, "node_modules/web-ext/bin/web-ext.js");
+  const out = execFileSync(process.execPath, [webExt, "lint", "-s", "dist/firefox", "-o", "json", "--no-config-discovery"],
+    { cwd: root, encoding: "utf8" });
+  const report = JSON.parse(out.slice(out.indexOf("{")));
+  assert.equal(report.summary.errors, 0, JSON.stringify(report.errors));
+  for (const w of report.warnings) {
+    assert.equal(w.code, "UNSAFE_VAR_ASSIGNMENT", JSON.stringify(w));
+    assert.equal(w.file, "content.js");
+  }
+});
+
 test("icons are valid PNGs of the right size", () => {
   const png = iconPng(48);
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
