@@ -74,3 +74,16 @@ test("tooltip text is set as text: server strings containing HTML stay inert", (
   ui.detach();
   assert.equal(doc.querySelector("telltale-ui"), null);
 });
+
+test("a Highlight API that throws falls back to wrappers", () => {
+  const doc = loadPage("garbled-article");
+  doc.defaultView.CSS = { highlights: { set() { throw new Error("denied"); }, delete() {} } };
+  doc.defaultView.Highlight = class {};
+  const h = new Highlighter(doc);
+  assert.equal(h.useApi, true);
+  h.add(1, rangeOf(doc, "Antony Blinkin has arrived"), 3, {});
+  assert.equal(h.useApi, false);
+  assert.equal(doc.querySelectorAll("telltale-mark").length, 1);
+  h.clear();
+  assert.equal(doc.querySelectorAll("telltale-mark").length, 0);
+});

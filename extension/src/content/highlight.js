@@ -43,11 +43,21 @@ export class Highlighter {
 
   render() {
     if (!this.useApi) return;
-    const registry = this.win.CSS.highlights;
-    for (const level of LEVELS) {
-      const ranges = this.visible ? this.marks.filter((m) => m.level === level).map((m) => m.range) : [];
-      if (ranges.length) registry.set(`telltale-${level}`, new this.win.Highlight(...ranges));
-      else registry.delete(`telltale-${level}`);
+    try {
+      const registry = this.win.CSS.highlights;
+      for (const level of LEVELS) {
+        const ranges = this.visible ? this.marks.filter((m) => m.level === level).map((m) => m.range) : [];
+        if (ranges.length) registry.set(`telltale-${level}`, new this.win.Highlight(...ranges));
+        else registry.delete(`telltale-${level}`);
+      }
+    } catch {
+      // The API exists but refuses our ranges (e.g. a browser's content-script sandbox):
+      // fall back to wrappers for the marks made so far and from now on.
+      this.useApi = false;
+      for (const m of this.marks) {
+        m.wrappers = wrapRange(this.doc, m.range, m.id, m.level);
+        for (const w of m.wrappers) w.toggleAttribute("data-hidden", !this.visible);
+      }
     }
   }
 
