@@ -112,15 +112,3 @@ export function rangeFromOffsets(index, start, end) {
   range.setEnd(last.node, last.offsets[end - 1 - last.start] + 1);
   return range;
 }
-
-/** Text offsets of a DOM point (node, offset) in the index, or -1 when it is not indexed. */
-export function offsetOfPoint(index, node, offset) {
-  for (const chunk of index.chunks) {
-    if (chunk.node !== node) continue;
-    for (let k = 0; k < chunk.offsets.length; k++) {
-      if (chunk.offsets[k] >= offset) return chunk.start + k;
-    }
-    return chunk.start + chunk.offsets.length;
-  }
-  return -1;
-}
