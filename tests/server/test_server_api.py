@@ -205,8 +205,9 @@ def test_unknown_route_and_method_are_json(server):
 
 def test_overload_gets_429_with_retry_after(server, articles):
     # One scoring slot per worker and a 0.2 s queue (fixture settings): of several
-    # distinct long articles sent at once, some must be turned away, none may fail.
-    long_article = articles["clean"]["paragraphs"] * 6
+    # distinct long articles (~9,000 words, well over 0.2 s to score even on a fast
+    # machine) sent at once, some must be turned away, none may fail.
+    long_article = articles["clean"]["paragraphs"] * 40
 
     def send(i):
         return post_score(server, {"paragraphs": [f"Report {i}."] + long_article})
