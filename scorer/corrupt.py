@@ -590,31 +590,17 @@ def _cp1252_char(byte: int) -> str:
 
 # --- articles -------------------------------------------------------------------------
 
-_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|"
-                     r"U\.S|U\.K|Inc|Co|Corp|Ltd|vs|[A-Z])\.$")
-
-
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``paragraph`` (a light rule-based
-    splitter, good enough for making training data).
+    """Character spans of the sentences of ``paragraph`` (the product's own
+    segmenter, :mod:`scorer.segment`).
 
     >>> p = "Mr. Smith left. He said: \\"Yes.\\" Then he went home."
     >>> [p[s:e] for s, e in split_sentences(p)]
     ['Mr. Smith left.', 'He said: "Yes."', 'Then he went home.']
     """
-    spans, start = [], 0
-    for m in _SENT_END.finditer(paragraph):
-        if _ABBREV.search(paragraph[start:m.start()].rstrip("\"”’)")):
-            continue
-        end = m.start() + len(m.group().rstrip())
-        if end > start:
-            spans.append((start, end))
-        start = m.end()
-    tail = paragraph[start:].rstrip()
-    if tail:
-        spans.append((start, start + len(tail)))
-    return spans
+    from .segment import segment_paragraphs
+
+    return [(s.start, s.end) for passage in segment_paragraphs([paragraph]) for s in passage.sentences]
 
 
 def corrupt_article(paragraphs: Sequence[str], rate: float = 0.3, seed: int = 0,
