@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import random
 
 import pytest
 import requests
@@ -206,11 +207,19 @@ def test_unknown_route_and_method_are_json(server):
 def test_overload_gets_429_with_retry_after(server, articles):
     # One scoring slot per worker and a 0.2 s queue (fixture settings): of several
     # distinct long articles (~9,000 words, well over 0.2 s to score even on a fast
-    # machine) sent at once, some must be turned away, none may fail.
-    long_article = articles["clean"]["paragraphs"] * 40
+    # machine) sent at once, some must be turned away, none may fail. Words are
+    # shuffled so that no sentence repeats (the library may cache repeated sentences).
+    def article(i):
+        rng = random.Random(i)
+        out = []
+        for paragraph in articles["clean"]["paragraphs"] * 40:
+            words = paragraph.split()
+            rng.shuffle(words)
+            out.append(" ".join(words))
+        return out
 
     def send(i):
-        return post_score(server, {"paragraphs": [f"Report {i}."] + long_article})
+        return post_score(server, {"paragraphs": article(i)})
 
     with cf.ThreadPoolExecutor(4) as pool:
         responses = list(pool.map(send, range(4)))
