@@ -8,9 +8,10 @@ memory, and writes the figures as JSON.
     python benchmarks/load.py --clients 1,2,8 --duration 30 --workers 2
     python benchmarks/load.py --url http://127.0.0.1:8765 --token-file tok.txt   # an existing server
 
-A server it starts has the result cache off, so every request runs the model; each
-request also carries a unique first paragraph, so an existing server's cache cannot
-flatter the figures either.
+A server it starts has both caches off (the server's result cache and the library's
+sentence cache), so every request runs the model on every sentence. Against an
+existing server (``--url``), whose caches may be on, each request's paragraphs have
+their words shuffled with a fresh seed, so no sentence repeats and nothing is cached.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import signal
 import socket
 import statistics
@@ -69,7 +71,7 @@ def start_server(args) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELLTALE_")}
     env.update(TELLTALE_PORT=str(port), TELLTALE_WORKERS=str(args.workers), TELLTALE_THREADS=str(args.threads),
-               TELLTALE_CACHE_SIZE="0", TELLTALE_QUEUE_TIMEOUT="30")
+               TELLTALE_CACHE_SIZE="0", TELLTALE_SENTENCE_CACHE="0", TELLTALE_QUEUE_TIMEOUT="30")
     if args.model:
         env["TELLTALE_MODEL_PATH"] = args.model
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "server/gunicorn.conf.py", "server:create_app()"],
@@ -112,7 +114,18 @@ class MemorySampler(threading.Thread):
             self.stop_event.wait(0.1)
 
 
-def run_level(url: str, headers: dict, paragraphs: list[str], clients: int, duration: float, warmup: float) -> dict:
+def shuffled(paragraphs: list[str], seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for paragraph in paragraphs:
+        words = paragraph.split()
+        rng.shuffle(words)
+        out.append(" ".join(words))
+    return out
+
+
+def run_level(url: str, headers: dict, paragraphs: list[str], clients: int, duration: float, warmup: float,
+              shuffle: bool) -> dict:
     latencies: list[float] = []
     statuses: Counter = Counter()
     lock = threading.Lock()
@@ -124,7 +137,8 @@ def run_level(url: str, headers: dict, paragraphs: list[str], clients: int, dura
         # A request counts when it completes inside the measured window.
         session = requests.Session()
         while time.monotonic() < stop_at:
-            body = {"paragraphs": [f"Bulletin number {next(counter)}."] + paragraphs}
+            n = next(counter)
+            body = {"paragraphs": shuffled(paragraphs, n) if shuffle else paragraphs}
             t0 = time.monotonic()
             try:
                 status = session.post(url + "/v1/score", json=body, headers=headers, timeout=120).status_code
@@ -182,7 +196,8 @@ def main(argv=None) -> int:
     try:
         info = requests.get(url + "/v1/info", headers=headers, timeout=10).json()
         for clients in [int(c) for c in args.clients.split(",")]:
-            rows.append(run_level(url, headers, paragraphs, clients, args.duration, args.warmup))
+            rows.append(run_level(url, headers, paragraphs, clients, args.duration, args.warmup,
+                                  shuffle=bool(args.url)))
     finally:
         sampler.stop_event.set()
         if proc:
@@ -194,7 +209,9 @@ def main(argv=None) -> int:
         "machine": machine(),
         "server": {"url": url if args.url else "started by the benchmark", "workers": None if args.url else args.workers,
                    "threads": None if args.url else args.threads, "model": info.get("model")},
-        "article": {"file": str(args.article), "paragraphs": len(paragraphs) + 1, "words": words},
+        "article": {"file": str(args.article), "paragraphs": len(paragraphs), "words": words,
+                    "words_shuffled_per_request": bool(args.url)},
+        "caches": "server's (on or off)" if args.url else "off",
         "peak_rss_mb": {"total": sampler.peak_total / 2**20, "largest_process": sampler.peak_worker / 2**20}
         if proc else None,
         "levels": rows,
