@@ -38,4 +38,5 @@ def info():
         body["model"] = engine.model_info
         body["threshold"] = engine.thresholds["sentence"]
         body["thresholds"] = engine.thresholds
+        body["server"]["torch_threads"] = engine.torch_threads
     return jsonify(body)

@@ -32,6 +32,7 @@ class Engine:
         self.metrics = metrics
         self.scorer = scorer
         self.error: str | None = None
+        self.torch_threads: int | None = None
         self._ready = threading.Event()
         self._slots = threading.BoundedSemaphore(settings.max_concurrent)
         self.cache = ResultCache(settings.cache_size)
@@ -51,6 +52,9 @@ class Engine:
             if self.scorer is None:
                 self.scorer = load_scorer(self.settings)
             self.scorer.score(paragraphs=list(WARMUP_PARAGRAPHS))
+            import torch
+
+            self.torch_threads = torch.get_num_threads()
         except Exception as exc:  # reported by /healthz and logged; the worker keeps answering 503
             self.error = f"The model could not be loaded: {exc}"
             log.error("model load failed: %s: %s", type(exc).__name__, exc)

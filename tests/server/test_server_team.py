@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -37,6 +38,8 @@ def test_health_and_description_stay_open(team_server):
     assert requests.get(team_server.url + "/openapi.json", timeout=10).status_code == 200
     info = requests.get(team_server.url + "/v1/info", headers=team_server.auth_headers(), timeout=10).json()
     assert info["auth"] is True
+    # One worker here: torch gets every core of this machine (with N workers, cores / N).
+    assert info["server"]["torch_threads"] == len(os.sched_getaffinity(0))
     assert requests.get(team_server.url + "/metrics", headers=team_server.auth_headers(), timeout=10).ok
 
 
