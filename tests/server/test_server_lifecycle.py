@@ -1,4 +1,4 @@
-"""`telltale serve` start-up and graceful shutdown, through server.cli (which execs gunicorn)."""
+"""`telltale serve` start-up and graceful shutdown (scorer.cli -> server.cli, which execs gunicorn)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from conftest import ServerProcess, base_env, free_port, gunicorn_argv, post_sco
 
 def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
     port = free_port()
-    argv = [sys.executable, "-m", "server.cli", "--port", str(port), "--workers", "1", "--threads", "2"]
+    argv = [sys.executable, "-m", "scorer.cli", "serve", "--port", str(port), "--workers", "1", "--threads", "2"]
     srv = ServerProcess(argv, base_env(), port, tmp_path / "cli.log").wait_ready()
     try:
         assert srv.health_seen[-1] == 200

@@ -72,9 +72,9 @@ def test_image_runs_as_non_root_with_model_baked_in():
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::"])
 def test_refuses_public_bind_without_token(host):
-    # `telltale serve` (server.cli) and plain gunicorn with the repo config both refuse.
+    # `telltale serve` and plain gunicorn with the repo config both refuse.
     env = base_env()
-    r = subprocess.run([sys.executable, "-m", "server.cli", "--host", host, "--port", str(free_port())],
+    r = subprocess.run([sys.executable, "-m", "scorer.cli", "serve", "--host", host, "--port", str(free_port())],
                        cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "TELLTALE_TOKEN" in r.stderr and host in r.stderr
