@@ -49,11 +49,11 @@ class Engine:
     def _load(self) -> None:
         started = time.perf_counter()
         try:
+            import torch
+
             if self.scorer is None:
                 self.scorer = load_scorer(self.settings)
             self.scorer.score(paragraphs=list(WARMUP_PARAGRAPHS))
-            import torch
-
             self.torch_threads = torch.get_num_threads()
         except Exception as exc:  # reported by /healthz and logged; the worker keeps answering 503
             self.error = f"The model could not be loaded: {exc}"
@@ -67,9 +67,6 @@ class Engine:
     @property
     def ready(self) -> bool:
         return self._ready.is_set()
-
-    def wait_ready(self, timeout: float) -> bool:
-        return self._ready.wait(timeout)
 
     @property
     def model_info(self) -> dict:
