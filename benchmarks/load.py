@@ -67,7 +67,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(args) -> tuple[subprocess.Popen, str]:
+def start_server(args) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELLTALE_")}
     env.update(TELLTALE_PORT=str(port), TELLTALE_WORKERS=str(args.workers), TELLTALE_THREADS=str(args.threads),
@@ -83,8 +83,7 @@ def start_server(args) -> tuple[subprocess.Popen, str]:
             sys.exit(f"the server exited with {proc.returncode} before it was ready")
         try:
             if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                print(f"server ready in {time.monotonic() - started:.1f} s (pid {proc.pid})", file=sys.stderr)
-                return proc, url
+                return proc, url, time.monotonic() - started
         except requests.ConnectionError:
             pass
         time.sleep(0.2)
@@ -185,11 +184,11 @@ def main(argv=None) -> int:
     headers = {}
     if args.token_file:
         headers["Authorization"] = "Bearer " + Path(args.token_file).read_text().split()[0]
-    proc = None
+    proc, ready_s = None, None
     if args.url:
         url = args.url.rstrip("/")
     else:
-        proc, url = start_server(args)
+        proc, url, ready_s = start_server(args)
     sampler = MemorySampler(proc.pid if proc else None)
     sampler.start()
     rows = []
@@ -212,6 +211,7 @@ def main(argv=None) -> int:
         "article": {"file": str(args.article), "paragraphs": len(paragraphs), "words": words,
                     "words_shuffled_per_request": bool(args.url)},
         "caches": "server's (on or off)" if args.url else "off",
+        "ready_s": ready_s,
         "peak_rss_mb": {"total": sampler.peak_total / 2**20, "largest_process": sampler.peak_worker / 2**20}
         if proc else None,
         "levels": rows,
@@ -233,6 +233,8 @@ def print_table(result: dict) -> None:
         errors = ", ".join(f"{k}: {v}" for k, v in r["errors"].items()) or "none"
         print(f"{r['clients']:>7} {r['requests']:>8} {r['throughput_rps']:>7.2f} {r['p50_ms']:>8.1f} "
               f"{r['p90_ms']:>8.1f} {r['p99_ms']:>8.1f}  {errors}")
+    if result["ready_s"] is not None:
+        print(f"ready (healthz 200) {result['ready_s']:.1f} s after start")
     if result["peak_rss_mb"]:
         print(f"peak RSS: {result['peak_rss_mb']['total']:.0f} MB in all, "
               f"{result['peak_rss_mb']['largest_process']:.0f} MB in the largest worker")
