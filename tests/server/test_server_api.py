@@ -270,8 +270,13 @@ def test_metrics_count_requests_scores_and_cache_hits(server, articles):
     assert any(name == "telltale_http_request_duration_seconds_bucket" for name, _ in samples)
 
 
-def test_article_text_never_logged(server):
-    # Runs after the scoring tests above: the clean article's marker word was sent many times.
+def test_article_text_never_logged(server, articles):
+    # Scored, refused (too long, bad type) and failed requests all carry the marker word.
+    paragraphs = articles["clean"]["paragraphs"]
+    assert post_score(server, {"paragraphs": paragraphs, "title": "Quillborough harbour"}).status_code == 200
+    assert post_score(server, {"paragraphs": paragraphs + ["Quillborough " * 5000]}).status_code == 413
+    assert post_score(server, {"paragraphs": paragraphs, "Quillborough": 1}).status_code == 422
+    assert post_score(server, {"paragraphs": paragraphs + ["\x00Quillborough" * 50]}).status_code == 422
     log = server.log()
     assert "POST /v1/score" in log
     assert "Quillborough" not in log
