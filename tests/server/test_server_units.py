@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from openapi_spec_validator import validate
@@ -93,3 +94,28 @@ def test_openapi_is_valid_and_carries_limits():
     validate(doc)
     assert doc["info"]["version"] == "9.9"
     assert doc["components"]["schemas"]["ParagraphsRequest"]["properties"]["paragraphs"]["maxItems"] == 5
+
+
+class _CrashingScorer:
+    """Stands in for a library bug (which the real scorer cannot be made to have): warms
+    up fine, then fails with an exception whose message contains the article text."""
+
+    info = SimpleNamespace(name="crash-test", version="0")
+    thresholds = SimpleNamespace(to_dict=lambda: {"sentence": 0.5, "passage": 0.5, "article": 0.5})
+
+    def score(self, text=None, *, paragraphs=None):
+        if paragraphs and paragraphs[0].startswith("The city council"):
+            return None  # the warm-up text
+        raise RuntimeError(f"boom while scoring {paragraphs or text!r}")
+
+
+def test_unexpected_failure_is_a_bare_500_and_the_log_has_no_text(caplog):
+    from server import create_app
+
+    app = create_app({"SCORER": _CrashingScorer(), "LOAD_IN_BACKGROUND": False})
+    with caplog.at_level("ERROR", logger="telltale"):
+        r = app.test_client().post("/v1/score", json={"paragraphs": ["Quillborough harbour wall."]})
+    assert r.status_code == 500
+    assert r.get_json() == {"error": {"type": "internal_error", "message": r.get_json()["error"]["message"]}}
+    assert "Traceback" not in r.get_data(as_text=True) and "Quillborough" not in r.get_data(as_text=True)
+    assert "RuntimeError" in caplog.text and "Quillborough" not in caplog.text
