@@ -55,6 +55,12 @@ class ScorerConfig:
 
     - ``threads`` (None): torch CPU threads; None keeps torch's default (all
       cores). Set 1-2 per process when running several workers side by side.
+    - ``precision`` (None = ``$TELLTALE_PRECISION``, else ``"int8"``): how the
+      detector runs. ``"int8"``: linear layers quantized to int8, tokens packed
+      without padding (the fast default, several times quicker than fp32);
+      ``"bf16"``: the same with bf16 weights (closer to fp32, quick only on CPUs
+      with AVX512-BF16 or AMX); ``"fp32"``: the reference network exactly as
+      trained. ``tests/test_precision.py`` bounds how far int8 may drift from it.
     - ``use_signals`` (True): add article-level cues (name variants, mojibake,
       repeats) from ``scorer.signals`` as reasons when that module is present;
       a cue marked ``flag`` flags its sentence even below the threshold.
@@ -71,6 +77,7 @@ class ScorerConfig:
     language_min_confidence: float = 0.9
     max_control_share: float = 0.01
     threads: int | None = None
+    precision: str | None = None
     use_signals: bool = True
 
     def __post_init__(self):
@@ -84,6 +91,8 @@ class ScorerConfig:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
         if self.threads is not None and (not isinstance(self.threads, int) or self.threads <= 0):
             raise ValueError(f"threads must be a positive integer or None, not {self.threads!r}")
+        if self.precision is not None and self.precision not in ("int8", "bf16", "fp32"):
+            raise ValueError(f"precision must be 'int8', 'bf16', 'fp32' (the reference) or None, not {self.precision!r}")
         if not 0.0 <= self.language_min_confidence <= 1.0:
             raise ValueError(f"language_min_confidence must be between 0 and 1, not {self.language_min_confidence!r}")
         if not 0.0 <= self.max_control_share <= 1.0:

@@ -9,6 +9,10 @@ all-MiniLM-L6-v2). A model folder holds:
 - ``telltale.json``: name, version, base, calibration and thresholds;
 - ``metrics.json`` and ``MODEL_CARD.md``: what ``telltale eval`` measured.
 
+By default the detector runs on the fast path of :mod:`scorer.inference` (LoRA
+merged, tokens packed without padding, int8 linear layers); ``precision="fp32"``
+(or ``TELLTALE_PRECISION=fp32``) runs the reference network exactly as trained.
+
 >>> det = load_detector()
 >>> det.info.name
 'telltale-minilm'
@@ -19,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -32,6 +37,12 @@ from .errors import ModelLoadError
 FORMAT_VERSION = 1
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "telltale-minilm"
 LEVELS = ("sentence", "passage", "article")
+# Chunk sizes, tuned with benchmarks/throughput.py: real tokens per packed chunk on the
+# fast path; padded cells (sentences x longest) per batch on the fp32 reference path.
+PACKED_TOKEN_BUDGET = 1024
+PADDED_TOKEN_BUDGET = 4096
+CACHE_ENV = "TELLTALE_SENTENCE_CACHE"
+DEFAULT_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -175,66 +186,102 @@ class Prediction:
     words: tuple[tuple[tuple[int, int, float], ...], ...]
 
 
-class Detector:
-    """A loaded model: raw logits per sentence, damaged words, calibrated probabilities."""
+class _SentenceCache:
+    """A thread-safe LRU of sentence -> (logit, marked words), keyed by a hash of the
+    model's name, version and precision and the sentence text (sites repeat boilerplate:
+    bylines, "Follow us on ...", newsletter sign-ups)."""
 
-    def __init__(self, model, tokenizer, info: ModelInfo, *, token_budget: int = 4096):
+    def __init__(self, size: int, salt: str):
+        import threading
+        from collections import OrderedDict
+
+        self.size = size
+        self._salt = salt.encode() + b"\0"
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def key(self, text: str) -> bytes:
+        return hashlib.blake2b(self._salt + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def get(self, key: bytes, words: bool):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or (words and item[1] is None):
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item
+
+    def put(self, key: bytes, logit: float, marked) -> None:
+        with self._lock:
+            self._items[key] = (logit, marked)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class Detector:
+    """A loaded model: raw logits per sentence, damaged words, calibrated probabilities.
+
+    ``precision`` says how it runs: ``"int8"`` (the default) or ``"bf16"`` on the
+    packed fast path (:mod:`scorer.inference`), ``"fp32"`` on the reference network
+    that training uses. Sentences are tokenized once, sorted by length and run in
+    chunks of at most ``token_budget`` tokens; results of the last ``cache_size``
+    distinct sentences are kept (0 turns the cache off).
+    """
+
+    def __init__(self, model, tokenizer, info: ModelInfo, *, precision: str = "fp32",
+                 token_budget: int | None = None, cache_size: int = 0):
         self.model = model
         self.tokenizer = tokenizer
         self.info = info
-        self.token_budget = token_budget
+        self.precision = precision
+        self.token_budget = token_budget or (PACKED_TOKEN_BUDGET if precision != "fp32" else PADDED_TOKEN_BUDGET)
+        self.cache = _SentenceCache(cache_size, f"{info.name}\0{info.version}\0{precision}") if cache_size else None
 
     def logits(self, sentences: Sequence[str]) -> np.ndarray:
         """Raw logit (machine minus human) for each sentence, in input order."""
         return self.predict(sentences, words=False).logits
 
     def predict(self, sentences: Sequence[str], *, words: bool = True) -> Prediction:
-        """Sentence logits and (with ``words``) the words the token head marks as damaged.
-
-        Sentences are tokenized once, sorted by length and batched under a
-        token budget, so short sentences are not padded to the longest one.
-        """
-        import torch
-
+        """Sentence logits and (with ``words``) the words the token head marks as damaged."""
         n = len(sentences)
-        if not n:
-            return Prediction(np.zeros(0, dtype=np.float32), ())
-        enc = self.tokenizer(list(sentences), truncation=True, max_length=self.info.max_length,
-                             return_offsets_mapping=words)
-        ids = enc["input_ids"]
-        order = np.argsort([len(x) for x in ids], kind="stable")
         out = np.empty(n, dtype=np.float32)
-        token_probs: list = [None] * n
-        pad = self.tokenizer.pad_token_id
-        start = 0
-        with torch.inference_mode():
-            while start < n:
-                end = start + 1
-                while end < n and len(ids[order[end]]) * (end - start + 1) <= self.token_budget:
-                    end += 1
-                batch = order[start:end]
-                width = len(ids[batch[-1]])
-                input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, i in enumerate(batch):
-                    input_ids[row, : len(ids[i])] = torch.tensor(ids[i])
-                    mask[row, : len(ids[i])] = 1
-                seq, tok = self.model(input_ids=input_ids, attention_mask=mask)
-                seq = seq.float()
-                out[batch] = (seq[:, 1] - seq[:, 0]).numpy()
-                if words:
-                    probs = torch.sigmoid(tok.float()).numpy()
-                    for row, i in enumerate(batch):
-                        token_probs[i] = probs[row, : len(ids[i])]
-                start = end
-        if not words:
-            return Prediction(out, ())
-        marked = tuple(self._words(enc, i, token_probs[i]) for i in range(n))
-        return Prediction(out, marked)
+        marked: list = [None] * n
+        todo = list(range(n))
+        keys: list = []
+        if self.cache is not None:
+            keys = [self.cache.key(s) for s in sentences]
+            todo = []
+            for i, key in enumerate(keys):
+                item = self.cache.get(key, words)
+                if item is None:
+                    todo.append(i)
+                else:
+                    out[i], marked[i] = item
+        if todo:
+            encs = self.tokenizer.encode_batch([sentences[i] for i in todo])
+            order = sorted(range(len(todo)), key=lambda j: len(encs[j].ids))
+            ids = [encs[j].ids for j in order]
+            if self.precision == "fp32":
+                logits, probs = _run_padded(self.model, ids, self.token_budget)
+            else:
+                from .inference import run_packed
 
-    def _words(self, enc, i: int, probs: np.ndarray) -> tuple[tuple[int, int, float], ...]:
+                logits, probs = run_packed(self.model, ids, self.token_budget)
+            for k, j in enumerate(order):
+                i = todo[j]
+                out[i] = logits[k]
+                marked[i] = self._words(encs[j], probs[k]) if words else None
+                if self.cache is not None:
+                    self.cache.put(keys[i], float(logits[k]), marked[i])
+        return Prediction(out, tuple(marked) if words else ())
+
+    def _words(self, enc, probs: np.ndarray) -> tuple[tuple[int, int, float], ...]:
         spans: dict[int, list] = {}
-        for t, (word, (s, e)) in enumerate(zip(enc.word_ids(i), enc["offset_mapping"][i])):
+        for t, (word, (s, e)) in enumerate(zip(enc.word_ids, enc.offsets)):
             if word is None:
                 continue
             w = spans.setdefault(word, [s, e, 0.0])
@@ -249,17 +296,51 @@ class Detector:
         return sigmoid(a * np.asarray(logits, dtype=np.float64) + b)
 
 
+def _run_padded(model, ids: Sequence[Sequence[int]], token_budget: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The reference path: sentences sorted by length in padded batches of at most ``token_budget`` cells."""
+    import torch
+
+    n = len(ids)
+    logits = np.empty(n, dtype=np.float32)
+    probs: list = [None] * n
+    start = 0
+    with torch.inference_mode():
+        while start < n:
+            end = start + 1
+            while end < n and len(ids[end]) * (end - start + 1) <= token_budget:
+                end += 1
+            width = len(ids[end - 1])
+            input_ids = torch.zeros((end - start, width), dtype=torch.long)  # [PAD] is 0
+            mask = torch.zeros((end - start, width), dtype=torch.long)
+            for row in range(end - start):
+                input_ids[row, : len(ids[start + row])] = torch.tensor(ids[start + row])
+                mask[row, : len(ids[start + row])] = 1
+            seq, tok = model(input_ids=input_ids, attention_mask=mask)
+            logits[start:end] = (seq[:, 1] - seq[:, 0]).float().numpy()
+            p = torch.sigmoid(tok.float()).numpy()
+            for row in range(end - start):
+                probs[start + row] = p[row, : len(ids[start + row])]
+            start = end
+    return logits, probs
+
+
 def load_detector(path: str | os.PathLike | None = None, *, threads: int | None = None,
-                  quantize: bool = False) -> Detector:
+                  precision: str | None = None, cache_size: int | None = None) -> Detector:
     """Load and validate a model folder (the shipped model when ``path`` is None).
 
-    ``threads`` sets torch's intra-op threads (None leaves torch's default);
-    ``quantize`` applies int8 dynamic quantization to the linear layers.
+    ``threads`` sets torch's intra-op threads for this process (None leaves torch's
+    default, all cores). ``precision`` is ``"int8"`` (default), ``"bf16"`` or
+    ``"fp32"`` (the reference network, as trained); None reads ``$TELLTALE_PRECISION``.
+    ``cache_size`` is how many distinct sentences' results to keep (None reads
+    ``$TELLTALE_SENTENCE_CACHE``, default 4096; 0 turns the cache off).
     """
     import torch
-    from peft import PeftModel
-    from safetensors.torch import load_file
 
+    from .inference import load_fast_tokenizer, load_packed, resolve_precision
+
+    precision = resolve_precision(precision)
+    if cache_size is None:
+        cache_size = _env_int(CACHE_ENV, DEFAULT_CACHE_SIZE)
     folder = Path(path) if path is not None else DEFAULT_MODEL_DIR
     if not folder.is_dir():
         raise ModelLoadError(
@@ -269,13 +350,34 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
     info = read_info(folder)
     if threads:
         torch.set_num_threads(threads)
+    base = base_model_dir()
     try:
-        encoder = PeftModel.from_pretrained(build_encoder(), str(folder)).merge_and_unload()
-        model = build_net(encoder)
-        model.load_heads(load_file(str(folder / "heads.safetensors")))
-    except Exception as exc:  # peft/transformers raise many types for a bad checkpoint
+        if precision == "fp32":
+            from peft import PeftModel
+            from safetensors.torch import load_file
+
+            encoder = PeftModel.from_pretrained(build_encoder(), str(folder)).merge_and_unload()
+            model = build_net(encoder)
+            model.load_heads(load_file(str(folder / "heads.safetensors")))
+            model.eval()
+        else:
+            model = load_packed(folder, base, precision)
+    except ModelLoadError:
+        raise
+    except Exception as exc:  # safetensors/peft/transformers raise many types for a bad checkpoint
         raise ModelLoadError(f"Could not load the model weights in {folder}: {exc}") from exc
-    model.eval()
-    if quantize:
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-    return Detector(model, load_tokenizer(), info)
+    return Detector(model, load_fast_tokenizer(base, info.max_length), info,
+                    precision=precision, cache_size=cache_size)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"${name} must be a whole number of sentences (0 turns the cache off), not {raw!r}")
+    return value
