@@ -315,7 +315,8 @@ def start_server(model: str | None, precision: str, *, workers: int = 1, threads
     env = server_env(port, model, precision, workers, threads, torch_threads)
     log = tempfile.TemporaryFile()
     started = time.perf_counter()
-    proc = subprocess.Popen(SERVER_COMMAND, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(SERVER_COMMAND, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                            start_new_session=True)  # its own process group: workers never outlive a run
     url = f"http://127.0.0.1:{port}"
     while time.perf_counter() - started < timeout:
         if proc.poll() is not None:
@@ -327,7 +328,7 @@ def start_server(model: str | None, precision: str, *, workers: int = 1, threads
         except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy loading
             pass
         time.sleep(0.02)
-    proc.kill()
+    _kill_group(proc)
     raise SystemExit(f"the server was not ready after {timeout:g} s")
 
 
@@ -338,5 +339,16 @@ def stop_server(proc) -> None:
     try:
         proc.wait(60)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        pass
+    _kill_group(proc)
+
+
+def _kill_group(proc) -> None:
+    """SIGKILL whatever is left of the server's process group (the master and its workers)."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()

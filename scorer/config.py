@@ -55,6 +55,13 @@ class ScorerConfig:
 
     - ``threads`` (None): torch CPU threads; None keeps torch's default (all
       cores). Set 1-2 per process when running several workers side by side.
+    - ``precision`` (None = ``$TELLTALE_PRECISION``, else ``"auto"``): how the
+      detector runs. ``"bf16"``: tokens packed without padding, linear layers in
+      bf16 (several times quicker than fp32 on CPUs with AVX512-BF16 or AMX,
+      slow elsewhere); ``"int8"``: the same with int8 linear layers (quick on
+      any x86 CPU, a little less close to fp32); ``"auto"``: bf16 where the CPU
+      has it natively, else int8; ``"fp32"``: the reference network exactly as
+      trained. ``tests/test_precision.py`` bounds how far each may drift from it.
     - ``use_signals`` (True): add article-level cues (name variants, mojibake,
       repeats) from ``scorer.signals`` as reasons when that module is present;
       a cue marked ``flag`` flags its sentence even below the threshold.
@@ -87,6 +94,7 @@ class ScorerConfig:
     language_min_confidence: float = 0.9
     max_control_share: float = 0.01
     threads: int | None = None
+    precision: str | None = None
     use_signals: bool = True
     # language-model refinement (scorer.lm)
     language_model: bool = False
@@ -105,6 +113,9 @@ class ScorerConfig:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
         if self.threads is not None and (not isinstance(self.threads, int) or self.threads <= 0):
             raise ValueError(f"threads must be a positive integer or None, not {self.threads!r}")
+        if self.precision is not None and self.precision not in ("auto", "bf16", "int8", "fp32"):
+            raise ValueError("precision must be 'auto', 'bf16', 'int8', 'fp32' (the reference) or None, "
+                             f"not {self.precision!r}")
         if not 0.0 <= self.language_min_confidence <= 1.0:
             raise ValueError(f"language_min_confidence must be between 0 and 1, not {self.language_min_confidence!r}")
         if not 0.0 <= self.max_control_share <= 1.0:

@@ -104,7 +104,7 @@ class Scorer:
         from .model import load_detector
 
         config = config or ScorerConfig()
-        return cls(load_detector(path, threads=config.threads), config)
+        return cls(load_detector(path, threads=config.threads, precision=config.precision), config)
 
     @property
     def info(self):

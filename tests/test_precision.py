@@ -1,12 +1,15 @@
-"""The fast default (int8, packed) agrees with the fp32 reference network.
+"""The fast paths (bf16 and int8, packed) agree with the fp32 reference network.
 
-On a fixed set of texts (the clean and garbled case files, 69 texts, ~150
-sentences) every sentence's calibrated probability under the default precision
-lies within TOLERANCE of the reference's, and a sentence is flagged the same
-way unless the reference probability is within TOLERANCE of the threshold. The
-same holds for passage and article probabilities and verdicts through the
-Scorer. bf16 is held to a tighter bound. Dev-set AUC for both precisions is
-measured by ``benchmarks/accuracy.py`` (too slow for a test).
+The default precision ("auto") is bf16 on CPUs with native bf16, else int8;
+both are checked on every machine. On a fixed set of texts (the clean and
+garbled case files, 69 texts, ~150 sentences) every sentence's calibrated
+probability lies within TOLERANCE of the reference's (absolute: 0.01 for bf16,
+0.05 for int8), the mean difference within MEAN_TOLERANCE, and a sentence is
+flagged the same way unless the reference probability is within TOLERANCE of
+the threshold. Passage and article probabilities (whose calibration is steeper,
+so a logit error moves them further) get twice TOLERANCE; verdicts agree unless
+a probability is that close to its threshold. Dev-set AUC for every precision
+is measured by ``benchmarks/accuracy.py`` (too slow for a test).
 
 Runs on the shipped model, or on the folder in TELLTALE_MODEL_PATH.
 """
@@ -25,8 +28,8 @@ from scorer.model import DEFAULT_MODEL_DIR, read_info
 
 MODEL = Path(os.environ.get("TELLTALE_MODEL_PATH") or DEFAULT_MODEL_DIR)
 CASES = Path(__file__).with_name("cases")
-TOLERANCE = {"int8": 0.03, "bf16": 0.01}  # absolute, on calibrated probabilities
-MEAN_TOLERANCE = {"int8": 0.01, "bf16": 0.003}
+TOLERANCE = {"int8": 0.05, "bf16": 0.01}  # absolute, on calibrated sentence probabilities
+MEAN_TOLERANCE = {"int8": 0.01, "bf16": 0.002}
 
 
 def case_texts() -> list[str]:
@@ -73,20 +76,22 @@ def test_flags_agree_with_fp32_except_at_the_threshold(results, precision):
 @pytest.mark.parametrize("precision", ["int8", "bf16"])
 def test_passages_and_articles_agree_with_fp32(results, precision):
     th = results["fp32"][0].thresholds
+    tol = 2 * TOLERANCE[precision]
     for r, f in zip(results["fp32"], results[precision]):
-        assert abs(r.article.probability - f.article.probability) <= TOLERANCE[precision]
-        if abs(r.article.probability - th.article) > TOLERANCE[precision]:
+        assert abs(r.article.probability - f.article.probability) <= tol, r.passages[0].sentences[0].text
+        if abs(r.article.probability - th.article) > tol:
             assert r.article.flagged == f.article.flagged
-        near = any(abs(p.probability - th.passage) <= TOLERANCE[precision] for p in r.passages)
-        if not near and abs(r.article.probability - th.article) > TOLERANCE[precision]:
+        near = any(abs(p.probability - th.passage) <= tol for p in r.passages)
+        if not near and abs(r.article.probability - th.article) > tol:
             assert r.article.verdict == f.article.verdict
         for rp, fp in zip(r.passages, f.passages):
-            assert abs(rp.probability - fp.probability) <= TOLERANCE[precision]
+            assert abs(rp.probability - fp.probability) <= tol
 
 
-def test_marked_words_mostly_agree_with_fp32(results):
+@pytest.mark.parametrize("precision", ["int8", "bf16"])
+def test_marked_words_mostly_agree_with_fp32(results, precision):
     """Damaged-word marks may differ only for words close to the word threshold."""
-    ref, fast = sentences(results["fp32"]), sentences(results["int8"])
+    ref, fast = sentences(results["fp32"]), sentences(results[precision])
 
     def marks(s):
         return {span: p for r in s.reasons if r.type == "suspicious_words"
