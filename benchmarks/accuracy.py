@@ -1,7 +1,7 @@
 """Accuracy of the fast path: dev AUCs for each precision against the fp32 reference
 (a benchmark, not a test; ``telltale eval`` on everything is too slow to run twice).
 
-    python benchmarks/accuracy.py                        # fp32 vs int8, ~6,000 dev rows
+    python benchmarks/accuracy.py                        # fp32 vs bf16 and int8, ~6,000 dev rows
     python benchmarks/accuracy.py --precisions fp32,bf16,int8 --limit 0   # the whole dev set
 
 Scores the same fixed subsample (``scorer.evaluate.score_datasets(det, root,
@@ -30,6 +30,7 @@ def main(argv=None) -> int:
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     common.add_common_arguments(p)
+    p.set_defaults(precisions="fp32,bf16,int8")
     p.add_argument("--limit", type=int, default=6000, help="about this many dev rows (0: all; default %(default)s)")
     args = p.parse_args(argv)
     names = common.precisions(args.precisions)

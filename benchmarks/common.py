@@ -51,7 +51,8 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", help="shared data folder (default: $TELLTALE_DATA or ../shared/data)")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     p.add_argument("--precisions", default="fp32,int8",
-                   help="comma-separated precisions to compare (default %(default)s; int8 is the default path)")
+                   help="comma-separated precisions to compare: fp32 (the reference), int8 (the default), bf16, "
+                        "fp32-packed (the fast path without quantization) (default %(default)s)")
     p.add_argument("--out", type=Path, help="JSON results file (default benchmarks/results/<name>.json)")
     p.add_argument("--peak-fp32", type=float, help="override the CPU's fp32 peak, GFLOP/s")
     p.add_argument("--peak-bf16", type=float, help="override the CPU's bf16 peak, GFLOP/s")
@@ -258,7 +259,19 @@ def _json_default(value):
 def precisions(arg: str) -> list[str]:
     from scorer.inference import resolve_precision
 
-    return [p.strip() if p.strip() == "fp32-packed" else resolve_precision(p) for p in arg.split(",") if p.strip()]
+    out = []
+    for p in arg.split(","):
+        name = p.strip() if p.strip() == "fp32-packed" else resolve_precision(p.strip()) if p.strip() else None
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def default_precision() -> str:
+    """What the library runs by default."""
+    from scorer.inference import DEFAULT_PRECISION
+
+    return DEFAULT_PRECISION
 
 
 def load_scorer(model: str | None, precision: str, threads: int | None, sentence_cache: bool = False):
@@ -270,7 +283,7 @@ def load_scorer(model: str | None, precision: str, threads: int | None, sentence
     if precision == "fp32-packed":
         from scorer.inference import load_packed
 
-        scorer = Scorer.load(model, ScorerConfig(precision="int8", threads=threads))
+        scorer = Scorer.load(model, ScorerConfig(precision="bf16", threads=threads))
         det = scorer.detector
         net = load_packed(Path(model) if model else DEFAULT_MODEL_DIR, base_model_dir(), "fp32")
         scorer.detector = Detector(net, det.tokenizer, det.info, precision="fp32-packed")

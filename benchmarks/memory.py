@@ -1,7 +1,7 @@
 """Memory: peak resident memory of one gunicorn worker (a benchmark, not a test).
 
     python benchmarks/memory.py                   # the default precision (int8)
-    python benchmarks/memory.py --precisions fp32,int8
+    python benchmarks/memory.py --precisions fp32,bf16,int8
 
 Starts the real server (one worker, caches off), samples the worker's RSS every
 100 ms and reports it after start-up (model loaded and warm), under N clients

@@ -1,7 +1,7 @@
 """Server latency: the ~700-word article through the real gunicorn server on loopback,
 1 client and N concurrent clients (a benchmark, not a test).
 
-    python benchmarks/server.py                       # fp32 vs int8, 1 worker, clients 1 and 4
+    python benchmarks/server.py                       # fp32 vs the default, 1 worker, clients 1 and 4
     python benchmarks/server.py --precisions int8 --clients 2,8 --duration 30
 
 The server is started exactly as the Dockerfile starts it (gunicorn with

@@ -15,18 +15,20 @@ Training runs the encoder as Hugging Face's ``BertModel`` on padded batches
   output channel, activations quantized per token at run time, int8 x int8 ->
   int32 products with ``torch._int_mm``: VNNI where the CPU has it).
 
-Precision ``"auto"`` (the default) picks bf16 where the CPU computes it natively
-and int8 elsewhere. On the shipped model bf16 moves sentence logits by about
-0.003 on average (0.03 at most), int8 by about 0.04 (0.25 at most);
-per-tensor int8 (``torch.ao``'s dynamic quantization) moved them by up to 1.0
-and is not used: a few tokens ([CLS], [SEP], punctuation) carry activations
-hundreds of times larger than the rest, and one scale for all tokens crushes them.
+int8 is the default: on the shipped model it moves sentence logits by about
+0.04 on average (0.25 at most) and dev AUCs by less than 0.002, and runs about
+15 % faster than bf16 here; bf16 moves logits by about 0.003 (0.03 at most)
+but is quick only on CPUs with AVX512-BF16 or AMX. Per-tensor int8 (``torch.ao``'s
+dynamic quantization) moved logits by up to 1.0 and is not used: a few tokens
+([CLS], [SEP], punctuation) carry activations far larger than the rest, and one
+scale for all tokens crushes the others. ``benchmarks/accuracy.py`` and
+``tests/test_precision.py`` measure the drift.
 
 It needs neither transformers nor peft, so a worker starts sooner and uses less
 memory. ``tests/test_model.py`` checks it in fp32 against the reference network.
 
 >>> PRECISIONS
-('auto', 'bf16', 'int8', 'fp32')
+('int8', 'bf16', 'fp32')
 """
 
 from __future__ import annotations
@@ -40,24 +42,21 @@ import numpy as np
 
 from .errors import ModelLoadError
 
-PRECISIONS = ("auto", "bf16", "int8", "fp32")
-DEFAULT_PRECISION = "auto"
+PRECISIONS = ("int8", "bf16", "fp32")
+DEFAULT_PRECISION = "int8"
 PRECISION_ENV = "TELLTALE_PRECISION"
 _ADAPTER_PREFIX = "base_model.model."
 
 
 def resolve_precision(precision: str | None) -> str:
-    """The precision to run: ``precision``, else ``$TELLTALE_PRECISION``, else ``"auto"``;
-    ``"auto"`` becomes bf16 on CPUs with native bf16 (AVX512-BF16 or AMX), else int8.
+    """``precision``, else ``$TELLTALE_PRECISION``, else the default (int8).
 
     >>> resolve_precision("FP32")
     'fp32'
-    >>> resolve_precision("auto") in ("bf16", "int8")
-    True
     >>> resolve_precision("fp16")
     Traceback (most recent call last):
     ...
-    ValueError: precision must be one of auto, bf16, int8, fp32 (fp32 is the reference), not 'fp16'
+    ValueError: precision must be one of int8, bf16, fp32 (fp32 is the reference), not 'fp16'
     """
     value = precision if precision is not None else os.environ.get(PRECISION_ENV) or DEFAULT_PRECISION
     name = str(value).strip().lower()
@@ -65,18 +64,7 @@ def resolve_precision(precision: str | None) -> str:
         source = "" if precision is not None else f" (from ${PRECISION_ENV})"
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)} (fp32 is the reference), "
                          f"not {value!r}{source}")
-    if name == "auto":
-        return "bf16" if native_bf16() else "int8"
     return name
-
-
-def native_bf16() -> bool:
-    """Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX-BF16; Linux only)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text().split()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def merged_weights(base_dir: Path, model_dir: Path) -> dict:
@@ -168,7 +156,8 @@ class _Group:
             self.index = self.mask = None
         else:
             self.index = torch.cat([torch.arange(n) + row * self.width for row, n in enumerate(lens)])
-            self.mask = (torch.arange(self.width)[None, :] < torch.tensor(lens)[:, None])[:, None, None, :]
+            keep = torch.arange(self.width)[None, :] < torch.tensor(lens)[:, None]
+            self.mask = torch.zeros(keep.shape).masked_fill_(~keep, float("-inf"))[:, None, None, :]
 
 
 def attention_groups(lengths: Sequence[int], max_sentences: int = 64, max_waste: float = 0.25) -> list[_Group]:
@@ -205,15 +194,17 @@ def _net_class():
         return layer
 
     class Bf16Linear(nn.Module):
-        """A linear layer with bf16 weights and inputs, fp32 output and bias."""
+        """A linear layer in bf16 (weights, inputs, outputs; oneDNN accumulates in fp32).
+        Attention and GELU then run on its bf16 output; the residual stream and layer
+        norms stay fp32 (adding a bf16 tensor to an fp32 one gives fp32)."""
 
         def __init__(self, layer: nn.Linear):
             super().__init__()
             self.register_buffer("weight", layer.weight.detach().to(torch.bfloat16))
-            self.register_buffer("bias", layer.bias.detach().float())
+            self.register_buffer("bias", layer.bias.detach().to(torch.bfloat16))
 
         def forward(self, x):
-            return F.linear(x.to(torch.bfloat16), self.weight).float() + self.bias
+            return F.linear(x.to(torch.bfloat16), self.weight, self.bias)
 
     class Int8Linear(nn.Module):
         """A linear layer with int8 weights (one scale per output channel) and int8
@@ -251,15 +242,18 @@ def _net_class():
         def forward(self, x, groups):
             t, d = x.shape
             h, dh = self.heads, d // self.heads
-            qkv = self.qkv(x)
+            qkv = self.qkv(x).float()  # attention in fp32 whatever the linear layers use
             ctx = torch.empty_like(x)
             for g in groups:
                 part = qkv[g.t0:g.t1]
                 if g.index is not None:
                     part = part.new_zeros(g.batch * g.width, 3 * d).index_copy_(0, g.index, part)
                 q, k, v = part.view(g.batch, g.width, 3, h, dh).permute(2, 0, 3, 1, 4).unbind(0)
-                o = F.scaled_dot_product_attention(q, k, v, attn_mask=g.mask)
-                o = o.transpose(1, 2).reshape(g.batch * g.width, d)
+                # plain products beat the fused kernel on these short sequences (<= 96 tokens)
+                scores = torch.matmul(q, k.transpose(-1, -2)).mul_(dh ** -0.5)
+                if g.mask is not None:
+                    scores.add_(g.mask)
+                o = torch.matmul(scores.softmax(-1), v).transpose(1, 2).reshape(g.batch * g.width, d)
                 ctx[g.t0:g.t1] = o if g.index is None else o.index_select(0, g.index)
             x = F.layer_norm(self.out(ctx) + x, (d,), self.ln1_w, self.ln1_b, self.eps)
             y = self.ffn_out(F.gelu(self.ffn_in(x)))

@@ -10,7 +10,7 @@ all-MiniLM-L6-v2). A model folder holds:
 - ``metrics.json`` and ``MODEL_CARD.md``: what ``telltale eval`` measured.
 
 By default the detector runs on the fast path of :mod:`scorer.inference` (LoRA
-merged, tokens packed without padding, bf16 or int8 linear layers); ``precision="fp32"``
+merged, tokens packed without padding, int8 linear layers); ``precision="fp32"``
 (or ``TELLTALE_PRECISION=fp32``) runs the reference network exactly as trained.
 
 >>> det = load_detector()
@@ -225,7 +225,7 @@ class _SentenceCache:
 class Detector:
     """A loaded model: raw logits per sentence, damaged words, calibrated probabilities.
 
-    ``precision`` says how it runs: ``"bf16"`` or ``"int8"`` on the packed fast path
+    ``precision`` says how it runs: ``"int8"`` or ``"bf16"`` on the packed fast path
     (:mod:`scorer.inference`), ``"fp32"`` on the reference network that training
     uses. Sentences are tokenized once, sorted by length and run in
     chunks of at most ``token_budget`` tokens; results of the last ``cache_size``
@@ -329,10 +329,8 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
     """Load and validate a model folder (the shipped model when ``path`` is None).
 
     ``threads`` sets torch's intra-op threads for this process (None leaves torch's
-    default, all cores). ``precision`` is ``"auto"`` (the default: bf16 where the CPU
-    has native bf16, else int8), ``"bf16"``, ``"int8"`` or ``"fp32"`` (the reference
-    network, as trained); None reads ``$TELLTALE_PRECISION``. ``det.precision`` says
-    which one runs.
+    default, all cores). ``precision`` is ``"int8"`` (the default), ``"bf16"`` or
+    ``"fp32"`` (the reference network, as trained); None reads ``$TELLTALE_PRECISION``.
     ``cache_size`` is how many distinct sentences' results to keep (None reads
     ``$TELLTALE_SENTENCE_CACHE``, default 4096; 0 turns the cache off).
     """

@@ -119,35 +119,26 @@ def test_sentence_cache_gives_the_same_result_and_counts_hits():
     assert load_detector(MODEL, cache_size=0).cache is None
 
 
-def test_auto_precision_is_bf16_only_where_the_cpu_has_it(monkeypatch):
-    import scorer.inference as inference
-
-    monkeypatch.delenv("TELLTALE_PRECISION", raising=False)
-    assert resolve_precision(None) == ("bf16" if inference.native_bf16() else "int8")
-    monkeypatch.setattr(inference, "native_bf16", lambda: False)
-    assert resolve_precision("auto") == "int8"
-    monkeypatch.setattr(inference, "native_bf16", lambda: True)
-    assert resolve_precision(None) == "bf16"
-
-
 def test_int8_linear_layers_stay_close_to_fp32(packed_fp32):
+    """Activations are quantized per token: an outlier token does not crush the others."""
     import torch
-
-    from scorer.inference import _net_class
 
     int8 = load_packed(MODEL, base_model_dir(), "int8")
     assert type(int8.layers[0].ffn_in).__name__ == "Int8Linear"
-    x = torch.randn(50, 384) * torch.linspace(0.1, 20, 50)[:, None]  # tokens of very different scales
-    x[3, 7] = 300.0  # one outlier must not crush the other tokens
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(50, 384, generator=gen) * torch.linspace(0.1, 20, 50)[:, None]  # very different scales
+    x[3, 7] = 300.0
     ref = packed_fp32.model.layers[0].ffn_in(x)
     got = int8.layers[0].ffn_in(x)
     err = (got - ref).abs().amax(dim=1) / ref.abs().amax(dim=1)
-    assert float(err.max()) < 0.05, err
-    assert _net_class() is not None
+    others = torch.cat([err[:3], err[4:]])
+    assert float(others.max()) < 0.04, others
+    assert float(err[3]) < 0.15, err[3]
 
 
 def test_precision_comes_from_the_argument_then_the_environment(monkeypatch):
     monkeypatch.delenv("TELLTALE_PRECISION", raising=False)
+    assert resolve_precision(None) == "int8"
     monkeypatch.setenv("TELLTALE_PRECISION", "bf16")
     assert resolve_precision(None) == "bf16"
     assert resolve_precision("fp32") == "fp32"
@@ -165,8 +156,7 @@ def test_scorer_config_passes_precision_through(monkeypatch):
     from scorer import Scorer, ScorerConfig
 
     monkeypatch.delenv("TELLTALE_PRECISION", raising=False)
-    assert Scorer.load(MODEL).detector.precision == resolve_precision("auto")
-    assert Scorer.load(MODEL, ScorerConfig(precision="int8")).detector.precision == "int8"
+    assert Scorer.load(MODEL).detector.precision == "int8"
     assert Scorer.load(MODEL, ScorerConfig(precision="bf16")).detector.precision == "bf16"
     with pytest.raises(ValueError, match="precision"):
         ScorerConfig(precision="fp16")
