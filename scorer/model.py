@@ -233,8 +233,9 @@ class Detector:
     """
 
     def __init__(self, model, tokenizer, info: ModelInfo, *, precision: str = "fp32",
-                 token_budget: int | None = None, cache_size: int = 0):
+                 token_budget: int | None = None, cache_size: int = 0, threads: int | None = None):
         self.model = model
+        self.threads = threads
         self.tokenizer = tokenizer
         self.info = info
         self.precision = precision
@@ -265,12 +266,10 @@ class Detector:
             encs = self.tokenizer.encode_batch([sentences[i] for i in todo])
             order = sorted(range(len(todo)), key=lambda j: len(encs[j].ids))
             ids = [encs[j].ids for j in order]
-            if self.precision == "fp32":
-                logits, probs = _run_padded(self.model, ids, self.token_budget)
-            else:
-                from .inference import run_packed
+            from .inference import on_torch_thread, run_packed
 
-                logits, probs = run_packed(self.model, ids, self.token_budget)
+            run = _run_padded if self.precision == "fp32" else run_packed
+            logits, probs = on_torch_thread(_with_threads, self.threads, run, self.model, ids, self.token_budget)
             for k, j in enumerate(order):
                 i = todo[j]
                 out[i] = logits[k]
@@ -328,15 +327,14 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
                   precision: str | None = None, cache_size: int | None = None) -> Detector:
     """Load and validate a model folder (the shipped model when ``path`` is None).
 
-    ``threads`` sets torch's intra-op threads for this process (None leaves torch's
-    default, all cores). ``precision`` is ``"int8"`` (the default), ``"bf16"`` or
+    ``threads`` sets torch's intra-op threads for the detector's work (None leaves
+    torch's default, all cores); the work runs on the calling thread when that is the
+    main thread, else on one shared thread (:func:`scorer.inference.on_torch_thread`). ``precision`` is ``"int8"`` (the default), ``"bf16"`` or
     ``"fp32"`` (the reference network, as trained); None reads ``$TELLTALE_PRECISION``.
     ``cache_size`` is how many distinct sentences' results to keep (None reads
     ``$TELLTALE_SENTENCE_CACHE``, default 4096; 0 turns the cache off).
     """
-    import torch
-
-    from .inference import load_fast_tokenizer, load_packed, resolve_precision
+    from .inference import load_fast_tokenizer, on_torch_thread, resolve_precision
 
     precision = resolve_precision(precision)
     if cache_size is None:
@@ -348,9 +346,25 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
             "or omit the path to use the shipped model."
         )
     info = read_info(folder)
+    model = on_torch_thread(_with_threads, threads, _build, folder, precision)
+    return Detector(model, load_fast_tokenizer(base_model_dir(), info.max_length), info,
+                    precision=precision, cache_size=cache_size, threads=threads)
+
+
+def _with_threads(threads: int | None, fn, *args):
+    """``fn(*args)`` with torch's thread count (a per-thread setting) at ``threads``."""
     if threads:
-        torch.set_num_threads(threads)
-    base = base_model_dir()
+        import torch
+
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+    return fn(*args)
+
+
+def _build(folder: Path, precision: str):
+    """The network of ``folder`` in ``precision``."""
+    from .inference import load_packed
+
     try:
         if precision == "fp32":
             from peft import PeftModel
@@ -359,15 +373,12 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
             encoder = PeftModel.from_pretrained(build_encoder(), str(folder)).merge_and_unload()
             model = build_net(encoder)
             model.load_heads(load_file(str(folder / "heads.safetensors")))
-            model.eval()
-        else:
-            model = load_packed(folder, base, precision)
+            return model.eval()
+        return load_packed(folder, base_model_dir(), precision)
     except ModelLoadError:
         raise
     except Exception as exc:  # safetensors/peft/transformers raise many types for a bad checkpoint
         raise ModelLoadError(f"Could not load the model weights in {folder}: {exc}") from exc
-    return Detector(model, load_fast_tokenizer(base, info.max_length), info,
-                    precision=precision, cache_size=cache_size)
 
 
 def _env_int(name: str, default: int) -> int:
