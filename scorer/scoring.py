@@ -324,7 +324,9 @@ def _refined(result: ScoreResult, stats, reference, config: ScorerConfig) -> Sco
 
 
 def _ordinal(n: int) -> str:
-    """>>> [_ordinal(n) for n in (1, 2, 3, 11, 12, 13, 21, 97, 99)]
+    """The ordinal of ``n``, for percentiles in reasons.
+
+    >>> [_ordinal(n) for n in (1, 2, 3, 11, 12, 13, 21, 97, 99)]
     ['1st', '2nd', '3rd', '11th', '12th', '13th', '21st', '97th', '99th']
     """
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

