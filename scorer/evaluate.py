@@ -223,14 +223,15 @@ def product_metrics(det, root: Path, progress: bool = True) -> dict:
     }}
     cases = Path(__file__).resolve().parent.parent / "tests" / "cases"
     if cases.is_dir():
-        res = {}
-        for name in ("garbled", "clean", "known_failures"):
-            f = cases / f"{name}.json"
-            if f.is_file():
-                items = json.loads(f.read_text(encoding="utf-8"))
-                hits = [_case_flagged(scorer.score(c["text"])) for c in items]
-                res[name] = {"cases": len(items), "flagged": float(np.mean(hits)) if hits else float("nan")}
-        out["cases"] = res
+        # by what each case expects, known failures included: the honest rate
+        hits: dict[str, list[bool]] = {"flagged": [], "clean": []}
+        for f in sorted(cases.glob("*.json")):
+            for c in json.loads(f.read_text(encoding="utf-8")):
+                hits[c["expect"]].append(_case_flagged(scorer.score(c["text"])))
+        out["cases"] = {
+            "garbled": {"cases": len(hits["flagged"]), "flagged": float(np.mean(hits["flagged"]))},
+            "clean": {"cases": len(hits["clean"]), "flagged": float(np.mean(hits["clean"]))},
+        }
     return out
 
 
@@ -269,7 +270,7 @@ def print_report(m: dict) -> None:
         print(f"  full pipeline: sentences flagged {q['sentences_flagged']:.2%}, articles with any flag "
               f"{q['articles_not_no_signs']:.2%}, articles 'likely machine' {q['articles_likely_machine']:.2%}")
     for name, v in m.get("cases", {}).items():
-        print(f"cases {name:<15} {v['flagged']:.0%} of {v['cases']} flagged")
+        print(f"tests/cases, {name} (known failures included): {v['flagged']:.0%} of {v['cases']} flagged")
 
 
 def main(args) -> int:
