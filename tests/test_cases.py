@@ -2,8 +2,10 @@
 
 Each case is ``{"label", "comment", "text", "expect": "flagged" | "clean"}``.
 ``garbled.json`` must be flagged, ``clean.json`` must never be, and
-``known_failures.json`` holds what we know the detector gets wrong: those run as
-non-strict xfails, so a fix shows up as XPASS and a regression elsewhere as a failure.
+``known_failures.json`` holds what we know the shipped model gets wrong (each
+comment says how it scored): those run as non-strict xfails, so a fix shows up as
+XPASS and a regression elsewhere as a failure. ``telltale eval`` reports the
+flag rates over all cases by what they expect, known failures included.
 
 A passage counts as flagged when the article verdict is not "no signs" or any
 passage or sentence is flagged.
@@ -43,8 +45,12 @@ def is_flagged(result) -> bool:
 
 def test_case_files_are_well_formed():
     garbled, clean = load("garbled"), load("clean")
-    assert len(garbled) >= 30 and all(c["expect"] == "flagged" for c in garbled)
-    assert len(clean) >= 30 and all(c["expect"] == "clean" for c in clean)
+    assert all(c["expect"] == "flagged" for c in garbled)
+    assert all(c["expect"] == "clean" for c in clean)
+    every = [c for name in ("garbled", "clean", "known_failures") for c in load(name)]
+    # at least 30 of each kind, counting the known failures (eval reports the rate over all)
+    assert sum(c["expect"] == "flagged" for c in every) >= 30
+    assert sum(c["expect"] == "clean" for c in every) >= 30
     labels = [c["label"] for name in ("garbled", "clean", "known_failures") for c in load(name)]
     assert len(labels) == len(set(labels)), "labels must be unique"
 
