@@ -3,7 +3,7 @@
 Cost: load time, and the time of one causal pass over a ~700-word BBC test
 article, beside the plain classifier's time for the same article:
 
-    python benchmarks/lm_cost.py --threads 2 [--precision fp32|bf16|int8]
+    python benchmarks/lm_cost.py --threads 2 [--precision int8|fp32|bf16]
 
 Worth (--auc): ROC-AUC of the classifier alone, the LM percentile alone and
 the two combined, on the case files (a case's score is the maximum over its
@@ -156,7 +156,7 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="detector folder (default: shipped)")
     parser.add_argument("--data", default=None)
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--precision", default="fp32", choices=PRECISIONS)
+    parser.add_argument("--precision", default="int8", choices=PRECISIONS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--auc", action="store_true", help="measure AUC instead of cost")
     parser.add_argument("--articles", type=int, default=60)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -211,6 +212,39 @@ def attention_groups(lengths: Sequence[int], max_sentences: int = 64, max_waste:
     return groups
 
 
+@lru_cache(maxsize=1)
+def int8_linear_class():
+    """``Int8Linear(layer)``: a linear layer with int8 weights (one scale per output
+    channel) and int8 activations (one scale per token, set at run time),
+    accumulated in int32 by ``torch._int_mm`` (VNNI where the CPU has it).
+    Takes inputs of any leading shape; the bias is optional. Used by the
+    detector's fast path and by the language model (:mod:`scorer.lm`)."""
+    import torch
+    from torch import nn
+
+    class Int8Linear(nn.Module):
+        def __init__(self, layer: nn.Linear):
+            super().__init__()
+            w = layer.weight.detach().float()
+            scale = w.abs().amax(dim=1).clamp(min=1e-12) / 127
+            self.register_buffer("weight", (w / scale[:, None]).round().clamp(-127, 127).to(torch.int8))
+            self.register_buffer("scale", scale)
+            self.register_buffer("bias", None if layer.bias is None else layer.bias.detach().float())
+            self.out_features = w.shape[0]
+
+        def forward(self, x):
+            shape = x.shape
+            x = x.reshape(-1, shape[-1])
+            sx = x.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127
+            xq = (x / sx).round_().to(torch.int8)
+            y = torch._int_mm(xq, self.weight.t()).float().mul_(sx).mul_(self.scale)
+            if self.bias is not None:
+                y.add_(self.bias)
+            return y.reshape(*shape[:-1], self.out_features)
+
+    return Int8Linear
+
+
 def _net_class():
     import torch
     from torch import nn
@@ -237,23 +271,7 @@ def _net_class():
         def forward(self, x):
             return F.linear(x.to(torch.bfloat16), self.weight, self.bias)
 
-    class Int8Linear(nn.Module):
-        """A linear layer with int8 weights (one scale per output channel) and int8
-        activations (one scale per token, set at run time), accumulated in int32."""
-
-        def __init__(self, layer: nn.Linear):
-            super().__init__()
-            w = layer.weight.detach().float()
-            scale = w.abs().amax(dim=1).clamp(min=1e-12) / 127
-            self.register_buffer("weight", (w / scale[:, None]).round().clamp(-127, 127).to(torch.int8))
-            self.register_buffer("scale", scale)
-            self.register_buffer("bias", layer.bias.detach().float())
-
-        def forward(self, x):
-            sx = x.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127
-            xq = (x / sx).round_().to(torch.int8)
-            y = torch._int_mm(xq, self.weight.t()).float()
-            return y.mul_(sx).mul_(self.scale).add_(self.bias)
+    Int8Linear = int8_linear_class()
 
     class Layer(nn.Module):
         def __init__(self, state, prefix: str, heads: int, eps: float):

@@ -103,18 +103,20 @@ def available() -> bool:
 class SurprisalModel:
     """Per-token surprisal from SmolLM2-135M, loaded on first use.
 
-    ``precision``: ``"fp32"`` (default), ``"bf16"`` or ``"int8"`` (dynamic
-    int8 quantization of the decoder's linear layers). Measured on 2 cores
-    (benchmarks/lm_cost.py): bf16 was twice as slow as fp32 here, and int8,
-    though faster, raised every surprisal by about 1 nat, so the reference
-    table (made in fp32) does not fit it; use it only with its own table. ``context``: tokens per causal window;
+    ``precision``: ``"int8"`` (default: the decoder's linear layers with int8
+    weights per output channel and int8 activations per token, as the
+    detector's fast path), ``"fp32"`` (the reference, in which
+    ``lm_reference.json`` was made) or ``"bf16"``. On 2 cores int8 takes about
+    half the time of fp32 and moves sentence surprisal by about 0.05 nats
+    (tests/test_lm.py checks the agreement); bf16 was slower than fp32 here
+    (benchmarks/lm_cost.py). ``context``: tokens per causal window;
     ``overlap``: tokens of context carried into the next window. ``skip``:
     first tokens of the article left out of the statistics.
 
     Thread-safe: loading is guarded by a lock, inference holds no state.
     """
 
-    def __init__(self, *, precision: str = "fp32", context: int = 1024, overlap: int = 256,
+    def __init__(self, *, precision: str = "int8", context: int = 1024, overlap: int = 256,
                  skip: int = 4, threads: int | None = None):
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
@@ -175,11 +177,9 @@ class SurprisalModel:
         if self.precision == "bf16":
             model = model.to(torch.bfloat16)
         elif self.precision == "int8":
-            from torch.ao.quantization import quantize_dynamic
-
-            # The decoder's linear layers only: the tied output layer stays
-            # fp32 (quantized per tensor it shifts every surprisal by ~1 nat).
-            model.model = quantize_dynamic(model.model, {torch.nn.Linear}, dtype=torch.qint8)
+            # The decoder's linear layers in per-token int8 (the detector's fast
+            # path); the tied output layer stays fp32 (int8 there saved no time).
+            _int8_linears(model.model)
         self._tokenizer, self._model = tokenizer, model
         self.load_seconds = time.perf_counter() - started
         log.info("language model loaded in %.1f s (%s)", self.load_seconds, self.precision)
@@ -233,6 +233,20 @@ class SurprisalModel:
                     break
                 start += stride
         return out
+
+
+def _int8_linears(module) -> None:
+    """Replace every ``nn.Linear`` under ``module`` with :func:`scorer.inference.int8_linear_class`."""
+    from torch import nn
+
+    from .inference import int8_linear_class
+
+    int8 = int8_linear_class()
+    for name, child in module.named_children():
+        if isinstance(child, nn.Linear):
+            setattr(module, name, int8(child))
+        else:
+            _int8_linears(child)
 
 
 def _join(passages: Sequence[Sequence[str]]) -> tuple[str, list[list[tuple[int, int]]]]:

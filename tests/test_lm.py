@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from scorer import lm
@@ -101,3 +102,16 @@ def test_refine_adds_lm_reason_and_keeps_offsets(model, shipped_scorer):
         assert all(s.start <= a < b <= s.end for a, b in r.spans)
         assert all(text[a:b] and not text[a:b].isspace() for a, b in r.spans)
     assert all(s.text != c for s, _ in found for c in CLEAN[1:])
+
+
+def test_int8_agrees_with_the_fp32_reference(model):
+    """int8 (the default) against the fp32 network the reference table was made with."""
+    assert model.precision == "int8"
+    fp32 = lm.SurprisalModel(precision="fp32").load()
+    cases = json.loads((Path(__file__).with_name("cases") / "garbled.json").read_text(encoding="utf-8"))
+    passages = [CONTEXT + CLEAN, CONTEXT + [GARBLED]] + [[c["text"]] for c in cases[:6]]
+    fast = [s for row in model.score_passages(passages) for s in row if s.tokens]
+    ref = [s for row in fp32.score_passages(passages) for s in row if s.tokens]
+    assert [s.tokens for s in fast] == [s.tokens for s in ref]
+    diff = np.array([a.mean - b.mean for a, b in zip(fast, ref)])
+    assert np.abs(diff).mean() < 0.1 and np.abs(diff).max() < 0.4, diff
