@@ -62,6 +62,14 @@ def cost(args) -> None:
     print(f"LM load ({args.precision}): {model.load_seconds:.1f} s")
     print(f"classifier score(): {cls_t:.2f} s   LM pass: min {min(lm_t):.2f} s, "
           f"median {statistics.median(lm_t):.2f} s   total {cls_t + min(lm_t):.2f} s")
+    import common
+
+    common.write_result(f"lm_cost_{args.precision}", {
+        "benchmark": "language-model refinement cost, one ~700-word article", "machine": common.machine(),
+        "precision": args.precision, "threads": args.threads, "words": words,
+        "sentences": sum(map(len, passages)), "lm_tokens": tokens, "load_s": model.load_seconds,
+        "classifier_score_s": cls_t, "lm_pass_min_s": min(lm_t), "lm_pass_median_s": statistics.median(lm_t),
+        "total_s": cls_t + statistics.median(lm_t)})
 
 
 def _timed(fn) -> float:
