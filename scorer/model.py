@@ -329,8 +329,9 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
 
     ``threads`` sets torch's intra-op threads for the detector's work (None leaves
     torch's default, all cores); the work runs on the calling thread when that is the
-    main thread, else on one shared thread (:func:`scorer.inference.on_torch_thread`). ``precision`` is ``"int8"`` (the default), ``"bf16"`` or
-    ``"fp32"`` (the reference network, as trained); None reads ``$TELLTALE_PRECISION``.
+    main thread, else on one shared thread (:func:`scorer.inference.on_torch_thread`).
+    ``precision`` is ``"int8"`` (the default), ``"bf16"`` or ``"fp32"`` (the
+    reference network, as trained); None reads ``$TELLTALE_PRECISION``.
     ``cache_size`` is how many distinct sentences' results to keep (None reads
     ``$TELLTALE_SENTENCE_CACHE``, default 4096; 0 turns the cache off).
     """

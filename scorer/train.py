@@ -202,11 +202,9 @@ def train(args) -> Path:
         avg = loss.item() if avg is None else 0.98 * avg + 0.02 * loss.item()
         bar.set_postfix(loss=f"{avg:.3f}")
     bar.close()
+    model.encoder.peft_config["default"].base_model_name_or_path = BASE  # not this machine's path
     model.encoder.save_pretrained(str(out))
     (out / "README.md").unlink(missing_ok=True)  # peft's template card; MODEL_CARD.md is ours
-    adapter = json.loads((out / "adapter_config.json").read_text())
-    adapter["base_model_name_or_path"] = BASE  # not this machine's path
-    (out / "adapter_config.json").write_text(json.dumps(adapter, indent=2) + "\n")
     save_file({k: v.contiguous() for k, v in model.head_state().items()}, str(out / "heads.safetensors"))
     # provisional metadata so the folder loads; calibration is fitted next
     meta = {

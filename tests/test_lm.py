@@ -27,6 +27,12 @@ CLEAN = [
 GARBLED = "Head teachers welcomed the annou ncement but said the sum dropped brief of what was requirement."
 
 
+def case_texts(name: str, n: int) -> list[str]:
+    """The first ``n`` texts of ``tests/cases/<name>.json``."""
+    cases = json.loads((Path(__file__).with_name("cases") / f"{name}.json").read_text(encoding="utf-8"))
+    return [c["text"] for c in cases[:n]]
+
+
 @pytest.fixture(scope="module")
 def model():
     if not lm.available():
@@ -73,8 +79,7 @@ def test_one_pass_equals_windowed_pass(model):
     """A long article is cut into overlapping windows; with enough overlap the
     windows give nearly the surprisal of one pass."""
     # distinct text: a repeated passage would let the one long pass copy it from far back
-    cases = json.loads((Path(__file__).with_name("cases") / "clean.json").read_text(encoding="utf-8"))
-    passages = [[c["text"]] for c in cases[:8]]
+    passages = [[text] for text in case_texts("clean", 8)]
     whole = model.score_passages(passages)
     small = lm.SurprisalModel(context=160, overlap=96)
     small._model, small._tokenizer = model._model, model._tokenizer
@@ -108,8 +113,7 @@ def test_int8_agrees_with_the_fp32_reference(model):
     """int8 (the default) against the fp32 network the reference table was made with."""
     assert model.precision == "int8"
     fp32 = lm.SurprisalModel(precision="fp32").load()
-    cases = json.loads((Path(__file__).with_name("cases") / "garbled.json").read_text(encoding="utf-8"))
-    passages = [CONTEXT + CLEAN, CONTEXT + [GARBLED]] + [[c["text"]] for c in cases[:6]]
+    passages = [CONTEXT + CLEAN, CONTEXT + [GARBLED]] + [[text] for text in case_texts("garbled", 6)]
     fast = [s for row in model.score_passages(passages) for s in row if s.tokens]
     ref = [s for row in fp32.score_passages(passages) for s in row if s.tokens]
     assert [s.tokens for s in fast] == [s.tokens for s in ref]
