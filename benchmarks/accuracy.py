@@ -8,7 +8,7 @@ Scores the same fixed subsample (``scorer.evaluate.score_datasets(det, root,
 limit=...)``: whole dev documents chosen by a hash, so 5-sentence passages stay
 consecutive) with every precision, computes the ``telltale eval`` figures, and
 prints each AUC's difference from fp32. The issue's bar: within 0.005, or the
-faster path is not the default. Sentence cache off.
+faster path is not the default. Window cache off.
 """
 
 from __future__ import annotations

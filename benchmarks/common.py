@@ -163,13 +163,23 @@ def sentence_flops(config: dict, token_lengths) -> float:
     return sum(n * flops_per_token(config, n) for n in token_lengths)
 
 
-def token_lengths(sentences, model: str | None = None) -> list[int]:
+def token_lengths(sentences, model: str | None = None, in_context: bool = False) -> list[int]:
+    """Tokens of each sentence read alone or, ``in_context``, of each window the
+    detector reads the sentences in as one run (:mod:`scorer.context`)."""
+    from scorer.context import plan
     from scorer.inference import load_fast_tokenizer
     from scorer.model import DEFAULT_MODEL_DIR, base_model_dir, read_info
 
     info = read_info(Path(model) if model else DEFAULT_MODEL_DIR)
     tok = load_fast_tokenizer(base_model_dir(), info.max_length)
-    return [len(e.ids) for e in tok.encode_batch(list(sentences))]
+    lengths = [len(e.ids) for e in tok.encode_batch(list(sentences))]
+    if not in_context:
+        return lengths
+    out, start = [], 0
+    for k in plan(lengths):
+        out.append(sum(lengths[start:start + k]) - 2 * (k - 1))
+        start += k
+    return out
 
 
 def bound_ms(flops: float, rate: float) -> float:
@@ -276,7 +286,7 @@ def default_precision() -> str:
 
 def load_scorer(model: str | None, precision: str, threads: int | None, sentence_cache: bool = False):
     """A Scorer in ``precision``; ``"fp32-packed"`` is the packed path in fp32 (to tell the
-    gain of packing from the gain of int8/bf16). The sentence cache is off unless asked for."""
+    gain of packing from the gain of int8/bf16). The window cache is off unless asked for."""
     from scorer import Scorer, ScorerConfig
     from scorer.model import DEFAULT_MODEL_DIR, Detector, base_model_dir
 
@@ -301,7 +311,7 @@ def rate_for(precision: str, rates: dict) -> float:
 # -- the real server ---------------------------------------------------------------
 def server_env(port: int, model: str | None, precision: str, workers: int = 1, threads: int = 4,
                torch_threads: int | None = None) -> dict:
-    """Environment for a benchmark server: result cache and sentence cache off, so every
+    """Environment for a benchmark server: result cache and window cache off, so every
     request runs the model; no TELLTALE_* setting leaks in from the caller."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELLTALE_")}
     env.update(TELLTALE_PORT=str(port), TELLTALE_WORKERS=str(workers), TELLTALE_THREADS=str(threads),

@@ -9,7 +9,7 @@ memory, and writes the figures as JSON.
     python benchmarks/load.py --url http://127.0.0.1:8765 --token-file tok.txt   # an existing server
 
 A server it starts has both caches off (the server's result cache and the library's
-sentence cache), so every request runs the model on every sentence. Against an
+window cache), so every request runs the model on every sentence. Against an
 existing server (``--url``), whose caches may be on, each request's paragraphs have
 their words shuffled with a fresh seed, so no sentence repeats and nothing is cached.
 """

@@ -5,7 +5,7 @@
     python benchmarks/server.py --precisions int8 --clients 2,8 --duration 30
 
 The server is started exactly as the Dockerfile starts it (gunicorn with
-server/gunicorn.conf.py), with the result cache and the sentence cache off, so
+server/gunicorn.conf.py), with the result cache and the window cache off, so
 every request runs the model. First one client posts the article sequentially
 (``--requests`` times), giving request-to-response latency and the server's own
 ``timing_ms``; then benchmarks/load.py's client loop keeps N clients busy for

@@ -5,7 +5,8 @@
     python benchmarks/throughput.py --precisions int8,bf16 --budgets 1024,2048,4096,8192
 
 Sentences of the BBC test split (news, 5-60 tokens) go to ``Detector.predict``
-(logits and damaged words) in calls of ``--batch`` sentences, sentence cache off.
+(logits and damaged words) in calls of ``--batch`` consecutive sentences, each call
+read in context as one run (:mod:`scorer.context`), window cache off.
 ``--budgets`` tries several chunk sizes (tokens per packed chunk; padded cells per
 batch on the fp32 reference path): the default in scorer/model.py comes from here.
 """
@@ -29,7 +30,9 @@ def main(argv=None) -> int:
     root = common.data_root(args.data)
     sentences = common.bbc_sentences(root, args.sentences)
     lengths = common.token_lengths(sentences, args.model)
-    flops = common.sentence_flops(common.encoder_config(), lengths)
+    windows = [n for i in range(0, len(sentences), args.batch)
+               for n in common.token_lengths(sentences[i:i + args.batch], args.model, in_context=True)]
+    flops = common.sentence_flops(common.encoder_config(), windows)
     rates = common.peak_rates(common.cpu_info(), args)
     warning = common.other_load()
     budgets = [int(b) for b in args.budgets.split(",") if b.strip()] or [None]
@@ -40,10 +43,12 @@ def main(argv=None) -> int:
         default_budget = det.token_budget
         for budget in budgets:
             det.token_budget = budget or default_budget
-            det.predict(sentences[: args.batch])  # warm-up
+            warm = sentences[: args.batch]
+            det.predict(warm, runs=[len(warm)])  # warm-up
             t0 = time.perf_counter()
             for i in range(0, len(sentences), args.batch):
-                det.predict(sentences[i:i + args.batch])
+                batch = sentences[i:i + args.batch]
+                det.predict(batch, runs=[len(batch)])  # consecutive sentences, read in context
             seconds = time.perf_counter() - t0
             bound = flops / common.rate_for(precision, rates)
             rows.append({"precision": precision, "token_budget": det.token_budget, "seconds": seconds,

@@ -7,7 +7,11 @@ fragment counts less than a full sentence but no single long sentence
 dominates. The pooled logit is then calibrated per level
 (``Detector.probabilities(z, level="passage")``) with Platt scaling fitted on
 dev passages or documents: averaging several sentences makes the evidence
-sharper, and the calibration accounts for that.
+sharper, and the calibration accounts for that. The article level was fitted
+on dev documents of :data:`ARTICLE_MIN_SENTENCES` sentences or more; a shorter
+text's pooled logit is calibrated as a passage (:func:`article_level`), since
+the document calibration would make two sentences of evidence look as sure as
+twenty.
 
 >>> import numpy as np
 >>> round(pool(np.array([1.0, 3.0]), np.array([10, 10])), 3)
@@ -21,6 +25,16 @@ from __future__ import annotations
 import numpy as np
 
 MIN_WEIGHT, MAX_WEIGHT = 3, 40
+ARTICLE_MIN_SENTENCES = 5  # as scorer.data.wmt_documents' min_sentences
+
+
+def article_level(sentences: int) -> str:
+    """The calibration level of an article with ``sentences`` sentences.
+
+    >>> article_level(12), article_level(2)
+    ('article', 'passage')
+    """
+    return "article" if sentences >= ARTICLE_MIN_SENTENCES else "passage"
 
 
 def weights(lengths: np.ndarray) -> np.ndarray:

@@ -86,26 +86,37 @@ def stream_key(row: dict) -> str:
     return f"{row['year']}/{row['pair']}/{who}"
 
 
-def wmt_passages(rows: list[dict], size: int = 5) -> list[Passage]:
-    """Cut each stream into passages of ``size`` consecutive lines of one document.
+def wmt_runs(rows: list[dict]) -> list[list[dict]]:
+    """Runs of consecutive rows: one stream, one document, in line order.
 
-    A passage never spans two documents or a gap of more than one missing line
-    (rows dropped from the data set); leftovers shorter than ``size`` are dropped.
+    A run never spans two documents or a gap of more than one missing line
+    (rows dropped from the data set).
     """
     streams: dict[str, list[dict]] = {}
     for row in rows:
         streams.setdefault(stream_key(row), []).append(row)
-    passages = []
-    for key, members in streams.items():
+    runs = []
+    for members in streams.values():
         members.sort(key=lambda r: r["line"])
-        chunk: list[dict] = []
+        run: list[dict] = []
         for row in members:
-            if chunk and (row["line"] - chunk[-1]["line"] > 2 or row.get("doc") != chunk[-1].get("doc")):
-                chunk = []
-            chunk.append(row)
-            if len(chunk) == size:
-                passages.append(Passage(tuple(r["text"] for r in chunk), chunk[0]["label"], key))
-                chunk = []
+            if run and (row["line"] - run[-1]["line"] > 2 or row.get("doc") != run[-1].get("doc")):
+                runs.append(run)
+                run = []
+            run.append(row)
+        if run:
+            runs.append(run)
+    return runs
+
+
+def wmt_passages(rows: list[dict], size: int = 5) -> list[Passage]:
+    """Cut each run (:func:`wmt_runs`) into passages of ``size`` consecutive lines;
+    leftovers shorter than ``size`` are dropped."""
+    passages = []
+    for run in wmt_runs(rows):
+        for i in range(0, len(run) - size + 1, size):
+            chunk = run[i : i + size]
+            passages.append(Passage(tuple(r["text"] for r in chunk), chunk[0]["label"], stream_key(chunk[0])))
     return passages
 
 

@@ -3,8 +3,9 @@
 Everything here is computed from raw logits of four sets, none trained on:
 
 - wmt-mt-detect ``dev`` sentences (machine vs human, WMT22 de/zh->en and
-  original English), 5-sentence passages cut from its streams
-  (:func:`scorer.data.wmt_passages`) and whole documents;
+  original English), read in context as an article's are and also each read
+  alone; 5-sentence passages cut from its streams
+  (:func:`scorer.data.wmt_passages`), each read as one text; whole documents;
 - the BBC ``calib`` split (thresholds only) and ``test`` split (the share of
   clean news flagged), see :func:`scorer.data.bbc_split`.
 
@@ -54,47 +55,75 @@ def _roc_auc(y, s) -> float:
     return float(roc_auc_score(y, s))
 
 
-def _pooled(texts, logit_of) -> float:
-    return pool(np.array([logit_of[t] for t in texts]), word_lengths(texts))
+def _in_runs(det, runs: list[list[str]], desc: str, progress: bool, chunk: int = 2048) -> list[np.ndarray]:
+    """Raw logits of each run of consecutive sentences, read in context as an article is."""
+    from tqdm.auto import tqdm
+
+    out: list[np.ndarray] = []
+    bar = tqdm(total=sum(len(r) for r in runs), desc=desc, unit="sentence", disable=not progress)
+    i = 0
+    while i < len(runs):
+        batch, size = [runs[i]], len(runs[i])
+        i += 1
+        while i < len(runs) and size + len(runs[i]) <= chunk:
+            batch.append(runs[i])
+            size += len(runs[i])
+            i += 1
+        lg = det.logits([t for r in batch for t in r], runs=[len(r) for r in batch])
+        pos = 0
+        for r in batch:
+            out.append(lg[pos : pos + len(r)])
+            pos += len(r)
+        bar.update(pos)
+    bar.close()
+    return out
 
 
 def score_datasets(det, root: Path, limit: int | None = None, progress: bool = True) -> dict:
-    """Raw logits for every evaluation unit (sentences, passages, documents, BBC articles)."""
-    from tqdm.auto import tqdm
+    """Raw logits for every evaluation unit (sentences, passages, documents, BBC articles).
 
+    Dev sentences are read as the product reads an article's: in context, each
+    run of consecutive lines of one stream and document (:func:`scorer.data.wmt_runs`)
+    cut into windows (:mod:`scorer.context`). Each also gets its logit read alone
+    (``logit_alone``), the setting of published sentence-level results. A
+    5-sentence passage is read as one text of its own; a document pools the
+    in-context logits of its lines; a BBC article is read whole.
+    """
     from .train import sentences_of
 
     rows = data.wmt_rows(root, "dev")
     if limit and limit < len(rows):  # whole documents, so passages stay consecutive
         keep = max(1, round(len(rows) / limit))
         rows = [r for r in rows if zlib.crc32(str(r.get("doc")).encode()) % keep == 0]
+    runs = data.wmt_runs(rows)
+    in_context = {}
+    for run, lg in zip(runs, _in_runs(det, [[r["text"] for r in run] for run in runs], "dev in context", progress)):
+        in_context.update(((data.stream_key(r), r["text"]), float(z)) for r, z in zip(run, lg))
     texts = sorted({r["text"] for r in rows})
-    logit_of: dict[str, float] = {}
-    chunk = 2048
-    for i in tqdm(range(0, len(texts), chunk), desc="scoring dev", unit="chunk", disable=not progress):
-        part = texts[i : i + chunk]
-        logit_of.update(zip(part, det.logits(part).tolist()))
+    alone = dict(zip(texts, np.concatenate(_in_runs(det, [[t] for t in texts], "dev alone", progress)).tolist()))
     passages = data.wmt_passages(rows)
+    passage_logits = _in_runs(det, [list(p.texts) for p in passages], "dev passages", progress)
     docs = data.wmt_documents(rows)
 
     bbc = {}
     for split in ("calib", "test"):
-        arts = []
         articles = data.bbc_articles(root, split)
         if limit:
             articles = articles[: max(10, limit // 100)]
-        for a in tqdm(articles, desc=f"scoring bbc {split}", disable=not progress):
-            paras = [sentences_of([p]) for p in a["paragraphs"]]
-            paras = [p for p in paras if p]
-            flat = [s for p in paras for s in p]
-            lg = det.logits(flat)
-            arts.append({"paragraphs": [len(p) for p in paras], "sentences": flat, "logits": lg})
-        bbc[split] = arts
+        paras = [[p for p in (sentences_of([x]) for x in a["paragraphs"]) if p] for a in articles]
+        flat = [[s for p in ps for s in p] for ps in paras]
+        logits = _in_runs(det, flat, f"bbc {split}", progress)
+        bbc[split] = [{"paragraphs": [len(p) for p in ps], "sentences": f, "logits": lg}
+                      for ps, f, lg in zip(paras, flat, logits)]
     return {
-        "rows": [{k: r.get(k) for k in ("label", "kind", "system", "pair", "da")} | {"logit": logit_of[r["text"]]}
+        "rows": [{k: r.get(k) for k in ("label", "kind", "system", "pair", "da")}
+                 | {"logit": in_context[(data.stream_key(r), r["text"])], "logit_alone": alone[r["text"]]}
                  for r in rows],
-        "passages": [{"label": p.label, "stream": p.stream, "logit": _pooled(p.texts, logit_of)} for p in passages],
-        "documents": [{"label": d.label, "stream": d.stream, "logit": _pooled(d.texts, logit_of)} for d in docs],
+        "passages": [{"label": p.label, "stream": p.stream, "logit": pool(lg, word_lengths(p.texts))}
+                     for p, lg in zip(passages, passage_logits)],
+        "documents": [{"label": d.label, "stream": d.stream,
+                       "logit": pool(np.array([in_context[(d.stream, t)] for t in d.texts]), word_lengths(d.texts))}
+                      for d in docs],
         "bbc": bbc,
     }
 
@@ -149,6 +178,7 @@ def metrics(det, scored: dict) -> dict:
     rows = scored["rows"]
     y = np.array([r["label"] for r in rows])
     z = np.array([r["logit"] for r in rows])
+    za = np.array([r["logit_alone"] for r in rows])
     p = det.probabilities(z)
     human = y == 0
     poor = np.array([r["label"] == 1 and r["da"] is not None and r["da"] < 30 for r in rows])
@@ -162,6 +192,8 @@ def metrics(det, scored: dict) -> dict:
         "dev": {
             "sentences": int(len(y)), "machine": int(y.sum()), "human": int(human.sum()),
             "sentence_auc": _roc_auc(y, z),
+            "sentence_auc_alone": _roc_auc(y, za),
+            "sentence_accuracy_alone_balanced": float((((za > 0) == y)[human].mean() + ((za > 0) == y)[~human].mean()) / 2),
             "sentence_accuracy_balanced": float(((p >= 0.5) == y)[human].mean() / 2 + ((p >= 0.5) == y)[~human].mean() / 2),
             "sentence_accuracy": float(((p >= 0.5) == y).mean()),
             "sentence_flagged_machine_at_threshold": float((p[~human] >= info.threshold).mean()),
@@ -172,6 +204,8 @@ def metrics(det, scored: dict) -> dict:
             "document_accuracy": float(((det.probabilities(dz, "article") >= 0.5) == dy).mean()),
             "poor_machine_rows": int(poor.sum()),
             "poor_machine_vs_human_auc": _roc_auc(np.r_[np.ones(poor.sum()), np.zeros(human.sum())], np.r_[z[poor], z[human]]),
+            "poor_machine_vs_human_auc_alone": _roc_auc(np.r_[np.ones(poor.sum()), np.zeros(human.sum())],
+                                                        np.r_[za[poor], za[human]]),
         },
     }
     by_kind = defaultdict(list)
@@ -253,10 +287,13 @@ def print_report(m: dict) -> None:
     print(f"model {m['model']['name']} {m['model']['version']}  thresholds {m['thresholds']}")
     print(f"dev ({d['sentences']} sentences: {d['machine']} machine, {d['human']} human)")
     print(f"  sentence ROC-AUC           {d['sentence_auc']:.3f}   accuracy@0.5 {d['sentence_accuracy']:.3f}"
-          f"   balanced {d['sentence_accuracy_balanced']:.3f}")
+          f"   balanced {d['sentence_accuracy_balanced']:.3f}   (in context, as in an article)")
+    print(f"  sentence read alone        {d['sentence_auc_alone']:.3f}   balanced accuracy (logit > 0) "
+          f"{d['sentence_accuracy_alone_balanced']:.3f}")
     print(f"  5-sentence passage ROC-AUC {d['passage_auc']:.3f}   ({d['passages']} passages, accuracy@0.5 {d['passage_accuracy']:.3f})")
     print(f"  document ROC-AUC           {d['document_auc']:.3f}   ({d['documents']} documents, accuracy@0.5 {d['document_accuracy']:.3f})")
-    print(f"  poor MT (da<30) vs human   {d['poor_machine_vs_human_auc']:.3f}   ({d['poor_machine_rows']} rows)")
+    print(f"  poor MT (da<30) vs human   {d['poor_machine_vs_human_auc']:.3f}   ({d['poor_machine_rows']} rows; "
+          f"read alone {d['poor_machine_vs_human_auc_alone']:.3f})")
     for k, v in d["by_kind"].items():
         print(f"  {k:<22} flagged at threshold {v['flagged_at_threshold']:.3f}  mean p {v['mean_probability']:.3f}")
     print("  per system (AUC vs dev human rows, flagged at threshold):")

@@ -8,8 +8,9 @@ Training runs the encoder as Hugging Face's ``BertModel`` on padded batches
 - runs every linear layer once per chunk on all its tokens packed into one
   ``[tokens, 384]`` matrix: no work is spent on padding, and the matrix products
   are large enough to run near the CPU's peak;
-- runs attention per sentence on a padded view of the same tokens, in groups of
-  sentences of similar length (attention is a few per cent of the work);
+- runs attention per window of sentences (:mod:`scorer.context`) on a padded view
+  of the same tokens, in groups of windows of similar length (attention is a small
+  part of the work);
 - fuses query, key and value into one product, and stores the linear layers in
   bf16 (oneDNN; fast where the CPU has AVX512-BF16 or AMX) or int8 (weights per
   output channel, activations quantized per token at run time, int8 x int8 ->
@@ -165,7 +166,7 @@ def _mapped(path: Path, key: str):
     return torch.from_numpy(array)
 
 
-def _release_freed_memory() -> None:
+def release_freed_memory() -> None:
     """Hand freed heap pages back to the OS (glibc keeps large freed blocks otherwise)."""
     try:
         import ctypes
@@ -298,11 +299,10 @@ def _net_class():
                 if g.index is not None:
                     part = part.new_zeros(g.batch * g.width, 3 * d).index_copy_(0, g.index, part)
                 q, k, v = part.view(g.batch, g.width, 3, h, dh).permute(2, 0, 3, 1, 4).unbind(0)
-                # plain products beat the fused kernel on these short sequences (<= 96 tokens)
-                scores = torch.matmul(q, k.transpose(-1, -2)).mul_(dh ** -0.5)
-                if g.mask is not None:
-                    scores.add_(g.mask)
-                o = torch.matmul(scores.softmax(-1), v).transpose(1, 2).reshape(g.batch * g.width, d)
+                # torch's fused attention: on context windows (up to 256 tokens) about a
+                # third faster than plain products and a softmax (benchmarks/latency.py)
+                o = F.scaled_dot_product_attention(q, k, v, attn_mask=g.mask)
+                o = o.transpose(1, 2).reshape(g.batch * g.width, d)
                 ctx[g.t0:g.t1] = o if g.index is None else o.index_select(0, g.index)
             x = F.layer_norm(self.out(ctx) + x, (d,), self.ln1_w, self.ln1_b, self.eps)
             y = self.ffn_out(F.gelu(self.ffn_in(x)))
@@ -337,9 +337,12 @@ def _net_class():
                     for name in ("qkv", "out", "ffn_in", "ffn_out"):
                         setattr(layer, name, kind(getattr(layer, name)))
 
-        def forward(self, ids: Sequence[Sequence[int]]):
-            """Sentence logits ``[n, 2]`` and packed token logits ``[tokens]`` for sentences sorted by length."""
+        def forward(self, ids: Sequence[Sequence[int]], counts: Sequence[Sequence[int]] | None = None):
+            """Sentence logits ``[sentences, 2]`` and packed token logits ``[tokens]`` for
+            windows sorted by length (:mod:`scorer.context`); ``counts[w]`` holds the
+            token count of each sentence of window ``w`` (None: each window is one sentence)."""
             lengths = [len(x) for x in ids]
+            counts = [[n] for n in lengths] if counts is None else counts
             flat = torch.tensor([t for x in ids for t in x], dtype=torch.long)
             positions = torch.cat([torch.arange(n) for n in lengths])
             d = self.word.shape[1]
@@ -348,9 +351,10 @@ def _net_class():
             groups = attention_groups(lengths)
             for layer in self.layers:
                 x = layer(x, groups)
-            owner = torch.repeat_interleave(torch.arange(len(lengths)), torch.tensor(lengths))
-            pooled = x.new_zeros(len(lengths), d).index_add_(0, owner, x)
-            pooled = pooled / torch.tensor(lengths, dtype=x.dtype)[:, None]
+            sizes = [n for c in counts for n in c]
+            owner = torch.repeat_interleave(torch.arange(len(sizes)), torch.tensor(sizes))
+            pooled = x.new_zeros(len(sizes), d).index_add_(0, owner, x)
+            pooled = pooled / torch.tensor(sizes, dtype=x.dtype).clamp(min=1)[:, None]
             return self.classifier(pooled), self.token_head(x).squeeze(-1)
 
     return PackedNet
@@ -368,7 +372,7 @@ def load_packed(model_dir: Path, base_dir: Path, precision: str):
             raise ModelLoadError(f"{model_dir / 'heads.safetensors'} has no {key}. Retrain with `telltale train`.")
     net = _net_class()(state, heads, config, precision)
     del state
-    _release_freed_memory()
+    release_freed_memory()
     return net
 
 
@@ -382,11 +386,13 @@ def load_fast_tokenizer(base_dir: Path, max_length: int):
     return tok
 
 
-def run_packed(net, ids: Sequence[Sequence[int]], token_budget: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Logits and per-token damage probabilities for sentences sorted by length, in chunks of ``token_budget`` tokens."""
+def run_packed(net, ids: Sequence[Sequence[int]], counts: Sequence[Sequence[int]],
+               token_budget: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Every sentence's logit (windows in order) and each window's per-token damage
+    probabilities, for windows sorted by length, in chunks of ``token_budget`` tokens."""
     import torch
 
-    logits = np.empty(len(ids), dtype=np.float32)
+    logits: list[np.ndarray] = []
     probs: list[np.ndarray] = []
     start = 0
     with torch.inference_mode():
@@ -395,9 +401,9 @@ def run_packed(net, ids: Sequence[Sequence[int]], token_budget: int) -> tuple[np
             while end < len(ids) and (end == start or tokens + len(ids[end]) <= token_budget):
                 tokens += len(ids[end])
                 end += 1
-            seq, tok = net(ids[start:end])
-            logits[start:end] = (seq[:, 1] - seq[:, 0]).float().numpy()
+            seq, tok = net(ids[start:end], counts[start:end])
+            logits.append((seq[:, 1] - seq[:, 0]).float().numpy())
             p = torch.sigmoid(tok.float()).numpy()
             probs.extend(np.split(p, np.cumsum([len(x) for x in ids[start:end]])[:-1]))
             start = end
-    return logits, probs
+    return (np.concatenate(logits) if logits else np.empty(0, dtype=np.float32)), probs

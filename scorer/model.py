@@ -131,10 +131,24 @@ def _net_class():
             self.classifier = nn.Linear(hidden, 2)
             self.token_head = nn.Linear(hidden, 1)
 
-        def forward(self, input_ids, attention_mask):
+        def forward(self, input_ids, attention_mask, owner=None):
+            """Sentence logits ``[sentences, 2]`` and token logits ``[rows, width]``.
+
+            Each row is one window (:mod:`scorer.context`); ``owner[r, t]`` is the
+            sentence (numbered across the batch) that token ``t`` of row ``r``
+            belongs to, -1 for padding. Without ``owner`` each row is one sentence.
+            """
+            import torch
+
             h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            m = attention_mask.unsqueeze(-1).to(h.dtype)
-            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+            if owner is None:
+                owner = torch.where(attention_mask.bool(), torch.arange(len(h))[:, None], -1)
+            keep = (owner >= 0).reshape(-1)
+            who = owner.reshape(-1)[keep]
+            n = int(who.max()) + 1 if len(who) else 0
+            flat = h.reshape(-1, h.shape[-1])[keep]
+            pooled = flat.new_zeros(n, h.shape[-1]).index_add_(0, who, flat)
+            pooled = pooled / torch.bincount(who, minlength=n).clamp(min=1)[:, None].to(h.dtype)
             return self.classifier(self.dropout(pooled)), self.token_head(self.dropout(h)).squeeze(-1)
 
         def head_state(self) -> dict:
@@ -186,10 +200,10 @@ class Prediction:
     words: tuple[tuple[tuple[int, int, float], ...], ...]
 
 
-class _SentenceCache:
-    """A thread-safe LRU of sentence -> (logit, marked words), keyed by a hash of the
-    model's name, version and precision and the sentence text (sites repeat boilerplate:
-    bylines, "Follow us on ...", newsletter sign-ups)."""
+class _WindowCache:
+    """A thread-safe LRU of window -> per-sentence (logits, marked words), keyed by a hash
+    of the model's name, version and precision and the window's sentences (sites repeat
+    boilerplate: bylines, "Follow us on ...", newsletter sign-ups)."""
 
     def __init__(self, size: int, salt: str):
         import threading
@@ -201,8 +215,9 @@ class _SentenceCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def key(self, text: str) -> bytes:
-        return hashlib.blake2b(self._salt + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    def key(self, texts: Sequence[str]) -> bytes:
+        joined = "\x1f".join(texts).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(self._salt + joined, digest_size=16).digest()
 
     def get(self, key: bytes, words: bool):
         with self._lock:
@@ -214,9 +229,9 @@ class _SentenceCache:
             self.hits += 1
             return item
 
-    def put(self, key: bytes, logit: float, marked) -> None:
+    def put(self, key: bytes, logits: tuple, marked) -> None:
         with self._lock:
-            self._items[key] = (logit, marked)
+            self._items[key] = (logits, marked)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
@@ -227,9 +242,9 @@ class Detector:
 
     ``precision`` says how it runs: ``"int8"`` or ``"bf16"`` on the packed fast path
     (:mod:`scorer.inference`), ``"fp32"`` on the reference network that training
-    uses. Sentences are tokenized once, sorted by length and run in
-    chunks of at most ``token_budget`` tokens; results of the last ``cache_size``
-    distinct sentences are kept (0 turns the cache off).
+    uses. Sentences are read in context windows (:mod:`scorer.context`), tokenized
+    once, sorted by length and run in chunks of at most ``token_budget`` tokens;
+    results of the last ``cache_size`` distinct windows are kept (0 turns the cache off).
     """
 
     def __init__(self, model, tokenizer, info: ModelInfo, *, precision: str = "fp32",
@@ -240,44 +255,73 @@ class Detector:
         self.info = info
         self.precision = precision
         self.token_budget = token_budget or (PACKED_TOKEN_BUDGET if precision != "fp32" else PADDED_TOKEN_BUDGET)
-        self.cache = _SentenceCache(cache_size, f"{info.name}\0{info.version}\0{precision}") if cache_size else None
+        self.cache = _WindowCache(cache_size, f"{info.name}\0{info.version}\0{precision}") if cache_size else None
 
-    def logits(self, sentences: Sequence[str]) -> np.ndarray:
-        """Raw logit (machine minus human) for each sentence, in input order."""
-        return self.predict(sentences, words=False).logits
+    def logits(self, sentences: Sequence[str], *, runs: Sequence[int] | None = None) -> np.ndarray:
+        """Raw logit (machine minus human) for each sentence, in input order (``runs``: see :meth:`predict`)."""
+        return self.predict(sentences, words=False, runs=runs).logits
 
-    def predict(self, sentences: Sequence[str], *, words: bool = True) -> Prediction:
-        """Sentence logits and (with ``words``) the words the token head marks as damaged."""
+    def predict(self, sentences: Sequence[str], *, words: bool = True,
+                runs: Sequence[int] | None = None) -> Prediction:
+        """Sentence logits and (with ``words``) the words the token head marks as damaged.
+
+        ``runs`` gives the sizes of consecutive stretches of ``sentences`` that are
+        read in context, e.g. one per article: within a stretch, sentences go
+        through the encoder in windows of neighbours (:func:`scorer.context.plan`).
+        Without ``runs`` every sentence is read on its own.
+        """
+        from .context import join, plan
+
         n = len(sentences)
+        if runs is None:
+            runs = [1] * n
+        if sum(runs) != n or any(r < 0 for r in runs):
+            raise ValueError(f"runs {list(runs)[:10]}... must be sizes that add up to the {n} sentences")
+        encs = self.tokenizer.encode_batch(list(sentences)) if n else []
+        windows: list[tuple[int, int]] = []  # (first sentence, size)
+        start = 0
+        for size in runs:
+            for k in plan([len(e.ids) for e in encs[start:start + size]]):
+                windows.append((start, k))
+                start += k
         out = np.empty(n, dtype=np.float32)
         marked: list = [None] * n
-        todo = list(range(n))
-        keys: list = []
+        todo, keys = windows, {}
         if self.cache is not None:
-            keys = [self.cache.key(s) for s in sentences]
             todo = []
-            for i, key in enumerate(keys):
-                item = self.cache.get(key, words)
+            for w in windows:
+                keys[w] = self.cache.key(sentences[w[0]:w[0] + w[1]])
+                item = self.cache.get(keys[w], words)
                 if item is None:
-                    todo.append(i)
+                    todo.append(w)
                 else:
-                    out[i], marked[i] = item
+                    out[w[0]:w[0] + w[1]] = item[0]
+                    marked[w[0]:w[0] + w[1]] = item[1] if words else [None] * w[1]
         if todo:
-            encs = self.tokenizer.encode_batch([sentences[i] for i in todo])
-            order = sorted(range(len(todo)), key=lambda j: len(encs[j].ids))
-            ids = [encs[j].ids for j in order]
+            units = [join([encs[i].ids for i in range(a, a + k)]) for a, k in todo]
+            order = sorted(range(len(todo)), key=lambda j: len(units[j][0]))
             from .inference import on_torch_thread, run_packed
 
             run = _run_padded if self.precision == "fp32" else run_packed
-            logits, probs = on_torch_thread(_with_threads, self.threads, run, self.model, ids, self.token_budget)
-            for k, j in enumerate(order):
-                i = todo[j]
-                out[i] = logits[k]
-                marked[i] = self._words(encs[j], probs[k]) if words else None
+            logits, probs = on_torch_thread(_with_threads, self.threads, run, self.model,
+                                            [units[j][0] for j in order], [units[j][1] for j in order],
+                                            self.token_budget)
+            pos = 0
+            for u, j in enumerate(order):
+                a, k = todo[j]
+                out[a:a + k] = logits[pos:pos + k]
+                pos += k
+                offset = 1  # token 0 of the window is [CLS]
+                for i in range(a, a + k) if words else ():
+                    body = len(encs[i].ids) - 2
+                    p = np.zeros(len(encs[i].ids), dtype=np.float32)
+                    p[1:-1] = probs[u][offset:offset + body]
+                    offset += body
+                    marked[i] = self._words(encs[i], p)
                 if self.cache is not None:
-                    self.cache.put(keys[i], float(logits[k]), marked[i])
+                    self.cache.put(keys[todo[j]], tuple(out[a:a + k].tolist()),
+                                   tuple(marked[a:a + k]) if words else None)
         return Prediction(out, tuple(marked) if words else ())
-
     def _words(self, enc, probs: np.ndarray) -> tuple[tuple[int, int, float], ...]:
         spans: dict[int, list] = {}
         for t, (word, (s, e)) in enumerate(zip(enc.word_ids, enc.offsets)):
@@ -295,12 +339,15 @@ class Detector:
         return sigmoid(a * np.asarray(logits, dtype=np.float64) + b)
 
 
-def _run_padded(model, ids: Sequence[Sequence[int]], token_budget: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The reference path: sentences sorted by length in padded batches of at most ``token_budget`` cells."""
+def _run_padded(model, ids: Sequence[Sequence[int]], counts: Sequence[Sequence[int]],
+                token_budget: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The reference path: windows sorted by length in padded batches of at most
+    ``token_budget`` cells. Returns every sentence's logit (windows in order) and
+    each window's per-token damage probabilities."""
     import torch
 
     n = len(ids)
-    logits = np.empty(n, dtype=np.float32)
+    logits: list[np.ndarray] = []
     probs: list = [None] * n
     start = 0
     with torch.inference_mode():
@@ -311,16 +358,21 @@ def _run_padded(model, ids: Sequence[Sequence[int]], token_budget: int) -> tuple
             width = len(ids[end - 1])
             input_ids = torch.zeros((end - start, width), dtype=torch.long)  # [PAD] is 0
             mask = torch.zeros((end - start, width), dtype=torch.long)
+            owner = torch.full((end - start, width), -1, dtype=torch.long)
+            first = 0
             for row in range(end - start):
-                input_ids[row, : len(ids[start + row])] = torch.tensor(ids[start + row])
-                mask[row, : len(ids[start + row])] = 1
-            seq, tok = model(input_ids=input_ids, attention_mask=mask)
-            logits[start:end] = (seq[:, 1] - seq[:, 0]).float().numpy()
+                length, c = len(ids[start + row]), counts[start + row]
+                input_ids[row, :length] = torch.tensor(ids[start + row])
+                mask[row, :length] = 1
+                owner[row, :length] = torch.repeat_interleave(torch.arange(first, first + len(c)), torch.tensor(c))
+                first += len(c)
+            seq, tok = model(input_ids=input_ids, attention_mask=mask, owner=owner)
+            logits.append((seq[:, 1] - seq[:, 0]).float().numpy())
             p = torch.sigmoid(tok.float()).numpy()
             for row in range(end - start):
                 probs[start + row] = p[row, : len(ids[start + row])]
             start = end
-    return logits, probs
+    return (np.concatenate(logits) if logits else np.empty(0, dtype=np.float32)), probs
 
 
 def load_detector(path: str | os.PathLike | None = None, *, threads: int | None = None,
@@ -332,7 +384,7 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
     main thread, else on one shared thread (:func:`scorer.inference.on_torch_thread`).
     ``precision`` is ``"int8"`` (the default), ``"bf16"`` or ``"fp32"`` (the
     reference network, as trained); None reads ``$TELLTALE_PRECISION``.
-    ``cache_size`` is how many distinct sentences' results to keep (None reads
+    ``cache_size`` is how many distinct context windows' results to keep (None reads
     ``$TELLTALE_SENTENCE_CACHE``, default 4096; 0 turns the cache off).
     """
     from .inference import load_fast_tokenizer, on_torch_thread, resolve_precision

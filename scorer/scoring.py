@@ -6,13 +6,16 @@ How a text is scored:
 1. the input is checked (:mod:`scorer.inputs`) and split into passages and
    sentences (:mod:`scorer.segment`);
 2. every sentence of the call goes to the detector in one batch
-   (``Detector.predict``); a sentence's probability is its calibrated logit,
+   (``Detector.predict``), each article's sentences read in context windows of
+   up to five consecutive sentences (:mod:`scorer.context`), whatever the
+   paragraph breaks; a sentence's probability is its calibrated logit,
    and it is flagged at or above the sentence threshold; the words the
    detector's word head marks as damaged become a ``suspicious_words`` reason;
 3. a passage's probability is the calibrated pooled logit of its sentences
    (:func:`scorer.aggregate.pool`, ``level="passage"``), flagged at or above the
    passage threshold; the article's likewise over all sentences
-   (``level="article"``);
+   (``level="article"``, or ``"passage"`` for a text of fewer than five
+   sentences: :func:`scorer.aggregate.article_level`);
 4. article-level cues (:mod:`scorer.signals`, when present) are attached as
    reasons to the sentences their spans fall in; a cue marked ``flag`` (e.g.
    mojibake, a name spelled two ways) flags its sentence even below the
@@ -42,7 +45,7 @@ from typing import Sequence
 import numpy as np
 
 from . import inputs
-from .aggregate import pool, word_lengths
+from .aggregate import article_level, pool, word_lengths
 from .config import ScorerConfig
 from .errors import EmptyInputError, TelltaleError
 from .results import (
@@ -209,11 +212,12 @@ class Scorer:
 
     def _score_prepared(self, prepared: list[_Prepared]) -> list[ScoreResult]:
         texts = [s.text for item in prepared for p in item.passages for s in p.sentences]
+        runs = [item.sentence_count for item in prepared]  # each article read in context
         if hasattr(self.detector, "predict"):  # sentence logits and damaged words in one pass
-            prediction = self.detector.predict(texts, words=True)
+            prediction = self.detector.predict(texts, words=True, runs=runs)
             logits, words = prediction.logits, prediction.words
         else:
-            logits, words = self.detector.logits(texts), ()
+            logits, words = self.detector.logits(texts, runs=runs), ()
         logits = np.asarray(logits, dtype=np.float64)
         if logits.shape != (len(texts),):
             raise RuntimeError(f"the detector returned {logits.shape} logits for {len(texts)} sentences")
@@ -248,7 +252,7 @@ class Scorer:
                                                  pp >= th.passage or cue_flagged, tuple(sentences)))
             pos += n
 
-        ap = float(det.probabilities(pool(logits, lengths), level="article"))
+        ap = float(det.probabilities(pool(logits, lengths), level=article_level(len(logits))))
         flagged_passages = sum(p.flagged for p in passage_results)
         if ap >= th.article:
             verdict = VERDICT_ARTICLE

@@ -1,18 +1,20 @@
 """``telltale train``: reproduce the shipped detector from the shared data.
 
-Procedure (seeded; about 20 minutes on 2 CPU cores):
+Procedure (seeded; about 30 minutes on 2 CPU cores):
 
-1. Training set (see :func:`build_training_set`): every human row of
-   wmt-mt-detect train, a stratified sample of its machine rows (poor
-   output, ``da`` < 30, over-sampled), sentences of the BBC ``train`` split
+1. Training set (see :func:`build_training_set`): windows of consecutive
+   sentences (:mod:`scorer.context`), read together as at inference. Every
+   human row of wmt-mt-detect train, machine rows from its streams (windows
+   holding poor output, ``da`` < 30, over-sampled), BBC ``train`` articles
    as clean news, and, when :mod:`scorer.corrupt` is present, synthetic
-   round-trip damage over BBC and Reuters sentences. Classes are weighted
-   to balance.
-2. LoRA fine-tuning (rank 16 on every linear layer, plus the head) of the
-   packaged all-MiniLM-L6-v2 for one epoch, length-bucketed batches.
+   round-trip damage over other BBC and Reuters articles, some sentences of
+   a window damaged and others not. Classes are weighted to balance.
+2. LoRA fine-tuning (rank 16 on every linear layer, plus the heads) of the
+   packaged all-MiniLM-L6-v2 for one epoch, length-bucketed batches; a loss
+   per sentence (its own tokens' states, pooled) and per damaged word.
 3. Calibration and thresholds (:mod:`scorer.evaluate`): Platt scaling per level
    on dev; thresholds from the BBC ``calib`` split so that clean news is
-   rarely flagged.
+   rarely flagged (``--calibrate-only`` redoes 3 and 4 for a trained folder).
 4. Evaluation on dev and the BBC ``test`` split; writes ``metrics.json``.
 """
 
@@ -26,7 +28,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from . import data
 from .model import DEFAULT_MODEL_DIR, FORMAT_VERSION
@@ -41,7 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     p.add_argument("--machine-rows", type=int, default=55000, help="machine rows sampled from wmt train")
     p.add_argument("--bbc-sentences", type=int, default=6000, help="clean BBC train sentences")
-    p.add_argument("--synthetic", type=int, default=6000, help="synthetic garbled sentences (needs scorer.corrupt)")
+    p.add_argument("--synthetic", type=int, default=8000, help="synthetic garbled sentences (needs scorer.corrupt)")
+    p.add_argument("--window-sizes", type=_sizes, default=WINDOW_SIZES,
+                   help="comma-separated window sizes drawn with equal chance (default %(default)s)")
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=5e-4)
@@ -49,6 +52,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--word-loss", type=float, default=0.5, help="weight of the damaged-word loss")
     p.add_argument("--version", default="1.0.0")
     p.add_argument("--quick", action="store_true", help="a tiny run to check the pipeline (minutes, poor model)")
+    p.add_argument("--calibrate-only", action="store_true",
+                   help="keep the weights in --out; refit calibration and thresholds and re-measure (steps 3-4)")
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"expected sizes like 1,2,3,4,5, not {text!r}")
+    return sizes
 
 
 def sentences_of(paragraphs: list[str]) -> list[str]:
@@ -58,50 +73,103 @@ def sentences_of(paragraphs: list[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Example:
-    """One training sentence: ``label`` 1 = machine or garbled; ``spans`` are the
-    damaged words' character spans (``()`` = no damaged word, ``None`` = unknown,
-    as for real machine output, whose tokens get no word-level label)."""
+class Window:
+    """Consecutive sentences read together (:mod:`scorer.context`).
 
-    text: str
-    label: int
-    spans: tuple | None
+    ``labels[i]`` is 1 when sentence ``i`` is machine output or garbled;
+    ``spans[i]`` are its damaged words' character spans (``()`` = no damaged
+    word, ``None`` = unknown, as for real machine output, whose tokens get no
+    word-level label).
+    """
+
+    texts: tuple[str, ...]
+    labels: tuple[int, ...]
+    spans: tuple
 
 
-def build_training_set(root: Path, args, rng: random.Random) -> list[Example]:
-    rows = data.wmt_rows(root, "train")
-    out = [Example(r["text"], 0, ()) for r in rows if r["label"] == 0]
-    machine_rows = [r for r in rows if r["label"] == 1]
-    poor = [r for r in machine_rows if r.get("da") is not None and r["da"] < 30]
-    rest = [r for r in machine_rows if not (r.get("da") is not None and r["da"] < 30)]
-    rng.shuffle(poor)
-    rng.shuffle(rest)
-    n_poor = min(len(poor), args.machine_rows // 4)
-    out += [Example(r["text"], 1, None) for r in poor[:n_poor] + rest[: args.machine_rows - n_poor]]
+# Window sizes drawn for training (each equally likely): one draw in five is a
+# single sentence (a one-line text, a sentence read alone), the rest 2 to 5
+# sentences, as in articles.
+WINDOW_SIZES = (1, 1, 2, 3, 4, 5, 2, 3, 4, 5)
 
-    bbc = [s for a in data.bbc_articles(root, "train") for s in sentences_of(a["paragraphs"])]
-    bbc = [s for s in bbc if len(s.split()) >= 3]
+
+def cut(items: list, rng: random.Random, sizes: tuple[int, ...] = WINDOW_SIZES) -> list[list]:
+    """Cut a run of consecutive items into windows of sizes drawn from ``sizes``."""
+    out, i = [], 0
+    while i < len(items):
+        k = rng.choice(sizes)
+        out.append(items[i : i + k])
+        i += k
+    return out
+
+
+def _take(windows: list[list], budget: int) -> list[list]:
+    """Windows from the front of ``windows`` until they hold ``budget`` sentences."""
+    out, n = [], 0
+    for w in windows:
+        if n >= budget:
+            break
+        out.append(w)
+        n += len(w)
+    return out
+
+
+def _poor(row: dict) -> bool:
+    return row.get("da") is not None and row["da"] < 30
+
+
+def build_training_set(root: Path, args, rng: random.Random) -> list[Window]:
+    """Windows of consecutive sentences: every human row of wmt-mt-detect
+    train; machine rows up to ``args.machine_rows`` sentences, a quarter from
+    windows holding poor output (``da`` < 30); clean BBC train articles; and
+    synthetic damage (:mod:`scorer.corrupt`) over other BBC and Reuters
+    articles, where each sentence of a window is damaged or not by a coin
+    toss, so the detector learns to point at the damaged one."""
+    runs = data.wmt_runs(data.wmt_rows(root, "train"))
+    sizes = tuple(args.window_sizes)
+    human = [w for run in runs if run[0]["label"] == 0 for w in cut(run, rng, sizes)]
+    machine = [w for run in runs if run[0]["label"] == 1 for w in cut(run, rng, sizes)]
+    rng.shuffle(machine)
+    poor = [w for w in machine if any(_poor(r) for r in w)]
+    rest = [w for w in machine if not any(_poor(r) for r in w)]
+    machine = _take(poor, args.machine_rows // 4)
+    machine += _take(rest, args.machine_rows - sum(len(w) for w in machine))
+    out = [Window(tuple(r["text"] for r in w), (0,) * len(w), ((),) * len(w)) for w in human]
+    out += [Window(tuple(r["text"] for r in w), (1,) * len(w), (None,) * len(w)) for w in machine]
+
+    def article_windows(articles) -> list[list[str]]:
+        return [w for a in articles for w in cut([s for s in sentences_of(a["paragraphs"])
+                                                 if len(s.split()) >= 3], rng, sizes) if w]
+
+    bbc = data.bbc_articles(root, "train")
     rng.shuffle(bbc)
-    bbc = bbc[: args.bbc_sentences]
-    out += [Example(s, 0, ()) for s in bbc]
+    bbc_windows = article_windows(bbc[: len(bbc) // 2])
+    rng.shuffle(bbc_windows)
+    out += [Window(tuple(w), (0,) * len(w), ((),) * len(w)) for w in _take(bbc_windows, args.bbc_sentences)]
 
     if args.synthetic:
         from .corrupt import Corruptor
 
-        # Damage is learnt from pairs: each corrupted sentence's clean original is
-        # in the set too, so the source (BBC or 1987 wire style) is never the cue.
-        reuters = [s for st in data.reuters_stories(root, limit=6000) for s in sentences_of(st["paragraphs"])]
-        reuters = [s for s in reuters if len(s.split()) >= 6]
-        rng.shuffle(reuters)
-        half = args.synthetic // 2
-        out += [Example(s, 0, ()) for s in reuters[:half]]
+        # Damage is learnt in context: the other sentences of a damaged window are
+        # clean sentences of the same source, so the source (BBC or 1987 wire
+        # style) is never the cue.
         corruptor = Corruptor(args.seed)
-        for s in [x for x in bbc if len(x.split()) >= 6][:half] + reuters[:half]:
-            c = corruptor.corrupt(s)
-            if c.changed:
-                out.append(Example(c.text, 1, tuple(c.spans)))
+        other = article_windows(bbc[len(bbc) // 2 :])
+        wire = article_windows(data.reuters_stories(root, limit=6000))
+        rng.shuffle(other)
+        rng.shuffle(wire)
+        half = args.synthetic // 2
+        for w in _take(other, half) + _take(wire, half):
+            texts, labels, spans = [], [], []
+            for s in w:
+                c = corruptor.corrupt(s) if len(s.split()) >= 6 and rng.random() < 0.7 else None
+                if c is not None and c.changed:
+                    texts.append(c.text), labels.append(1), spans.append(tuple(c.spans))
+                else:
+                    texts.append(s), labels.append(0), spans.append(())
+            out.append(Window(tuple(texts), tuple(labels), tuple(spans)))
     if args.quick:
-        out = rng.sample(out, 2000)
+        out = rng.sample(out, 700)
     return out
 
 
@@ -116,17 +184,46 @@ def token_labels(offsets, word_ids, spans) -> list[int]:
     return labels
 
 
-def batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Length-bucketed batches: shuffle, sort within chunks of 50 batches, shuffle batches."""
+def batches(lengths: list[int], sizes: list[int], batch_sentences: int, rng: random.Random) -> list[list[int]]:
+    """Length-bucketed batches of windows holding about ``batch_sentences`` sentences:
+    shuffle, sort chunks of windows by token length, fill batches in that order, shuffle batches."""
     idx = list(range(len(lengths)))
     rng.shuffle(idx)
-    chunk = batch_size * 50
+    chunk = batch_sentences * 20
     out = []
     for i in range(0, len(idx), chunk):
-        part = sorted(idx[i : i + chunk], key=lambda j: lengths[j])
-        out += [part[k : k + batch_size] for k in range(0, len(part), batch_size)]
+        batch, n = [], 0
+        for j in sorted(idx[i : i + chunk], key=lambda j: lengths[j]):
+            batch.append(j)
+            n += sizes[j]
+            if n >= batch_sentences:
+                out.append(batch)
+                batch, n = [], 0
+        if batch:
+            out.append(batch)
     rng.shuffle(out)
     return out
+
+
+def encode_windows(tok, windows: list[Window]) -> tuple[list[list[int]], list[list[int]], list[list[float]]]:
+    """Token ids, per-sentence token counts and per-token damage labels of each window,
+    assembled from the sentences' own encodings as at inference (:func:`scorer.context.join`)."""
+    from .context import join
+
+    encs = tok.encode_batch([t for w in windows for t in w.texts])
+    ids, counts, tags, k = [], [], [], 0
+    for w in windows:
+        mine = encs[k : k + len(w.texts)]
+        k += len(w.texts)
+        window_ids, window_counts = join([e.ids for e in mine])
+        window_tags = [-100.0]
+        for e, spans in zip(mine, w.spans):
+            window_tags += token_labels(e.offsets, e.word_ids, spans)[1:-1]
+        window_tags.append(-100.0)
+        ids.append(window_ids)
+        counts.append(window_counts)
+        tags.append(window_tags)
+    return ids, counts, tags
 
 
 def train(args) -> Path:
@@ -135,8 +232,7 @@ def train(args) -> Path:
     from safetensors.torch import save_file
     from tqdm.auto import tqdm
 
-    from . import evaluate
-    from .model import build_encoder, build_net, load_detector, load_tokenizer
+    from .model import base_model_dir, build_encoder, build_net
 
     started = time.time()
     rng = random.Random(args.seed)
@@ -147,18 +243,18 @@ def train(args) -> Path:
     out.mkdir(parents=True, exist_ok=True)
 
     print("Building the training set ...", flush=True)
-    examples = build_training_set(root, args, rng)
-    labels = [x.label for x in examples]
+    windows = build_training_set(root, args, rng)
+    labels = [y for w in windows for y in w.labels]
     n_pos = sum(labels)
     n_neg = len(labels) - n_pos
-    n_words = sum(1 for x in examples if x.spans is not None)
-    print(f"  {len(examples)} examples: {n_neg} human, {n_pos} machine/garbled; "
+    n_words = sum(1 for w in windows for sp in w.spans if sp is not None)
+    print(f"  {len(windows)} windows of {len(labels)} sentences: {n_neg} human, {n_pos} machine/garbled; "
           f"{n_words} with word labels", flush=True)
-    tok = load_tokenizer()
-    enc = tok([x.text for x in examples], truncation=True, max_length=args.max_length, return_offsets_mapping=True)
-    ids = enc["input_ids"]
+    from .inference import load_fast_tokenizer
+
+    tok = load_fast_tokenizer(base_model_dir(), args.max_length)
+    ids, counts, tags = encode_windows(tok, windows)
     lengths = [len(x) for x in ids]
-    tags = [token_labels(enc["offset_mapping"][i], enc.word_ids(i), x.spans) for i, x in enumerate(examples)]
 
     encoder = get_peft_model(build_encoder(), LoraConfig(
         r=16, lora_alpha=32, lora_dropout=0.1, target_modules=["query", "key", "value", "dense"]))
@@ -168,14 +264,16 @@ def train(args) -> Path:
     class_w = torch.tensor([len(labels) / (2 * n_neg), len(labels) / (2 * n_pos)], dtype=torch.float)
     seq_loss = torch.nn.CrossEntropyLoss(weight=class_w)
     tok_loss = torch.nn.BCEWithLogitsLoss(reduction="none", pos_weight=torch.tensor(4.0))
+    sizes = [len(w.texts) for w in windows]
+    window_labels = [w.labels for w in windows]
     plan = []
     for _ in range(math.ceil(args.epochs)):
-        plan += batches(lengths, args.batch_size, rng)
+        plan += batches(lengths, sizes, args.batch_size, rng)
     plan = plan[: int(len(plan) * args.epochs / math.ceil(args.epochs))]
     warmup = max(1, len(plan) // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warmup, max(0.0, (len(plan) - s) / (len(plan) - warmup))))
-    pad = tok.pad_token_id
+    pad = tok.token_to_id("[PAD]")
     model.train()
     bar = tqdm(plan, desc="training", unit="batch")
     avg = None
@@ -184,12 +282,17 @@ def train(args) -> Path:
         x = torch.full((len(batch), width), pad, dtype=torch.long)
         m = torch.zeros((len(batch), width), dtype=torch.long)
         t = torch.full((len(batch), width), -100.0)
+        owner = torch.full((len(batch), width), -1, dtype=torch.long)
+        first = 0
         for r, i in enumerate(batch):
             x[r, : lengths[i]] = torch.tensor(ids[i])
             m[r, : lengths[i]] = 1
             t[r, : lengths[i]] = torch.tensor(tags[i], dtype=torch.float)
-        y = torch.tensor([labels[i] for i in batch])
-        seq, tok_logits = model(input_ids=x, attention_mask=m)
+            owner[r, : lengths[i]] = torch.repeat_interleave(
+                torch.arange(first, first + sizes[i]), torch.tensor(counts[i]))
+            first += sizes[i]
+        y = torch.tensor([y for i in batch for y in window_labels[i]])
+        seq, tok_logits = model(input_ids=x, attention_mask=m, owner=owner)
         known = t >= 0
         loss = seq_loss(seq, y)
         if known.any():
@@ -212,28 +315,49 @@ def train(args) -> Path:
         "base": BASE, "labels": ["human", "machine"], "max_length": args.max_length,
         "calibration": {"sentence": [1.0, 0.0], "passage": [1.0, 0.0], "article": [1.0, 0.0]},
         "thresholds": {"sentence": 0.5, "passage": 0.5, "article": 0.5, "word": 0.5},
-        "training": {"seed": args.seed, "examples": len(examples), "human": n_neg, "machine": n_pos,
+        "training": {"seed": args.seed, "windows": len(windows), "sentences": len(labels), "human": n_neg, "machine": n_pos,
                      "word_labelled": n_words, "epochs": args.epochs, "lr": args.lr,
                      "batch_size": args.batch_size, "word_loss": args.word_loss,
+                     "window_sizes": list(args.window_sizes), "machine_rows": args.machine_rows,
+                     "bbc_sentences": args.bbc_sentences, "synthetic": args.synthetic,
                      "lora": {"r": 16, "alpha": 32}, "quick": bool(args.quick)},
     }
     (out / "telltale.json").write_text(json.dumps(meta, indent=2) + "\n")
 
+    meta["training"]["minutes"] = round((time.time() - started) / 60, 1)
+    (out / "telltale.json").write_text(json.dumps(meta, indent=2) + "\n")
+    calibrate(out, root, args)
+    print(f"Done in {meta['training']['minutes']} min of training; model written to {out}")
+    return out
+
+
+def calibrate(out: Path, root: Path, args) -> None:
+    """Steps 3 and 4: fit calibration and thresholds, write them to ``telltale.json``, measure."""
+    from . import evaluate
+    from .model import load_detector
+
     print("Calibrating on dev ...", flush=True)
+    meta = json.loads((out / "telltale.json").read_text())
     det = load_detector(out, threads=args.threads)
     scored = evaluate.score_datasets(det, root, limit=3000 if args.quick else None)
     meta["calibration"], thresholds = evaluate.calibrate(scored)
     meta["thresholds"].update(thresholds)
-    meta["training"]["minutes"] = round((time.time() - started) / 60, 1)
     (out / "telltale.json").write_text(json.dumps(meta, indent=2) + "\n")
     det = load_detector(out, threads=args.threads)
     metrics = evaluate.metrics(det, scored)
     evaluate.write_report(metrics, out / "metrics.json", command="telltale train")
-    print(f"Done in {meta['training']['minutes']} min; model written to {out}")
-    return out
 
 
 def main(args) -> int:
+    if args.calibrate_only:
+        out = Path(args.out)
+        if not (out / "telltale.json").is_file():
+            from .errors import TelltaleError
+
+            raise TelltaleError(f"{out} holds no trained model (telltale.json is missing); run `telltale train` first.")
+        calibrate(out, data.data_dir(args.data), args)
+        print(f"Calibration and metrics of {out} rewritten")
+        return 0
     train(args)
     return 0
 

@@ -1,5 +1,5 @@
 """The detector's inference: the packed fast path against the reference network,
-tokenization, batching, the sentence cache and the precision switch.
+tokenization, context windows, batching, the window cache and the precision switch.
 
 Runs on the shipped model, or on the folder in TELLTALE_MODEL_PATH.
 """
@@ -75,6 +75,31 @@ def test_packed_fp32_equals_the_reference_network(reference, packed_fp32):
         {(s, e) for s, e, _ in a} == {(s, e) for s, e, _ in b} for a, b in zip(fast.words, ref.words))
 
 
+def test_packed_fp32_equals_the_reference_network_in_context(reference, packed_fp32):
+    sentences = SENTENCES + case_sentences()
+    runs = [3, 1, 7, len(sentences) - 11]
+    ref, fast = reference.predict(sentences, runs=runs), packed_fp32.predict(sentences, runs=runs)
+    np.testing.assert_allclose(fast.logits, ref.logits, atol=2e-4)
+    assert all({(s, e) for s, e, _ in a} == {(s, e) for s, e, _ in b} for a, b in zip(fast.words, ref.words))
+
+
+def test_context_changes_a_sentence_only_through_its_window(packed_fp32):
+    sentences = SENTENCES[2:7] + SENTENCES[8:10]
+    alone = packed_fp32.predict(sentences)
+    together = packed_fp32.predict(sentences, runs=[len(sentences)])
+    assert np.abs(together.logits - alone.logits).max() > 0.01  # neighbours are read
+    # a run of one sentence is that sentence read alone; runs do not see each other
+    split = packed_fp32.predict(sentences, runs=[1, len(sentences) - 1])
+    assert split.logits[0] == pytest.approx(alone.logits[0], abs=1e-5)
+    rest = packed_fp32.predict(sentences[1:], runs=[len(sentences) - 1])
+    np.testing.assert_allclose(split.logits[1:], rest.logits, atol=1e-5)
+    # word spans stay relative to their own sentence
+    for text, marked in zip(sentences, together.words):
+        assert all(0 <= s < e <= len(text) for s, e, _ in marked)
+    with pytest.raises(ValueError, match="add up"):
+        packed_fp32.predict(sentences, runs=[2])
+
+
 def test_results_keep_input_order_whatever_the_batching(packed_fp32):
     sentences = SENTENCES + case_sentences()
     whole = packed_fp32.predict(sentences)
@@ -86,6 +111,13 @@ def test_results_keep_input_order_whatever_the_batching(packed_fp32):
     finally:
         packed_fp32.token_budget = budget
     np.testing.assert_allclose(small.logits, whole.logits, atol=1e-4)
+    runs = [5, 2, len(sentences) - 7]
+    in_context = packed_fp32.predict(sentences, runs=runs)
+    budget, packed_fp32.token_budget = packed_fp32.token_budget, 64
+    try:
+        np.testing.assert_allclose(packed_fp32.predict(sentences, runs=runs).logits, in_context.logits, atol=1e-4)
+    finally:
+        packed_fp32.token_budget = budget
     assert packed_fp32.predict([]).logits.shape == (0,)
 
 
@@ -102,7 +134,7 @@ def test_attention_groups_cover_every_sentence_once():
     assert len(same) == 1 and same[0].index is None and same[0].mask is None
 
 
-def test_sentence_cache_gives_the_same_result_and_counts_hits():
+def test_window_cache_gives_the_same_result_and_counts_hits():
     det = load_detector(MODEL, cache_size=3)
     first = det.predict(SENTENCES[:3])
     again = det.predict(SENTENCES[:3])
@@ -116,6 +148,10 @@ def test_sentence_cache_gives_the_same_result_and_counts_hits():
     logits_only.logits(SENTENCES[:2])
     assert logits_only.predict(SENTENCES[:2]).words[0] is not None  # words were not cached: run again
     assert logits_only.cache.hits == 0
+    in_context = det.predict(SENTENCES[2:6], runs=[4])  # one window: one cache entry
+    assert det.predict(SENTENCES[2:6], runs=[4]).logits.tolist() == in_context.logits.tolist()
+    assert det.cache.hits == 4
+    assert det.predict(SENTENCES[2:5], runs=[3]).logits[0] != in_context.logits[0]  # another window
     assert load_detector(MODEL, cache_size=0).cache is None
 
 
