@@ -1,9 +1,9 @@
 """The fast paths (bf16 and int8, packed) agree with the fp32 reference network.
 
 int8 is the default; bf16 is checked too. On a fixed set of texts (the clean and
-garbled case files with the known failures, 74 texts, ~100 sentences) every sentence's calibrated
+garbled case files with the known failures, 75 texts, ~100 sentences) every sentence's calibrated
 probability lies within TOLERANCE of the reference's (absolute: 0.01 for bf16,
-0.05 for int8), the mean difference within MEAN_TOLERANCE, and a sentence is
+0.05 for int8), the mean difference within MEAN_TOLERANCE (0.002 and 0.015), and a sentence is
 flagged the same way unless the reference probability is within TOLERANCE of
 the threshold. Passage and article probabilities (whose calibration is steeper,
 so a logit error moves them further) get twice TOLERANCE; verdicts agree unless
@@ -28,7 +28,11 @@ from scorer.model import DEFAULT_MODEL_DIR, read_info
 MODEL = Path(os.environ.get("TELLTALE_MODEL_PATH") or DEFAULT_MODEL_DIR)
 CASES = Path(__file__).with_name("cases")
 TOLERANCE = {"int8": 0.05, "bf16": 0.01}  # absolute, on calibrated sentence probabilities
-MEAN_TOLERANCE = {"int8": 0.01, "bf16": 0.002}
+# int8's mean was 0.01 for the sentence-only model; the context model's sentence
+# calibration is a third steeper (Platt slope 0.89 against 0.66), so the same logit
+# drift moves probabilities further. Dev AUC, the issue's criterion (within 0.005),
+# is measured by benchmarks/accuracy.py.
+MEAN_TOLERANCE = {"int8": 0.015, "bf16": 0.002}
 
 
 def case_texts() -> list[str]:
