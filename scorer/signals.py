@@ -100,21 +100,29 @@ _DISTINCT_GIVEN = [
     {"Philip", "Phillip"}, {"Alan", "Allan", "Allen", "Alun"}, {"Gary", "Garry"},
     {"Brian", "Bryan", "Brain"}, {"Neil", "Niall", "Nell"}, {"Ian", "Iain"},
 ]
+_TITLES = frozenset(
+    "Mr Mrs Ms Miss Mister Sir Lord Lady Dame Dr Prof Professor President Minister Chancellor "
+    "Secretary Senator Governor General Captain Judge Justice Prince Princess King Queen Duke "
+    "Reverend Father Sister Saint".split()
+)
 _SUFFIXES = frozenset(("s", "es", "n", "an", "ns", "i", "is", "y", "er", "ers", "ese", "ish"))
 _DISTINCT = {(a, b) for group in _DISTINCT_GIVEN for a in group for b in group if a != b}
 
 
 def skeleton(name: str) -> str:
     """A name's consonants as heard: vowels, y, w and h dropped, c/k/q and s/z
-    merged, doubled letters single. Spellings of one name usually share it.
+    merged, "sch" as "sh" and "ts"/"tz" as "s" (German and Slavic names through
+    another alphabet), doubled letters single. Spellings of one name usually share it.
 
     >>> skeleton("Blinken") == skeleton("Blinkin"), skeleton("Rutte") == skeleton("Root")
+    (True, True)
+    >>> skeleton("Scholz") == skeleton("Sholts"), skeleton("Schultz") == skeleton("Shults")
     (True, True)
     >>> skeleton("Austria") == skeleton("Australia"), skeleton("Iran") == skeleton("Iraq")
     (False, False)
     """
-    s = name.lower().replace("ph", "f").replace("ck", "k")
-    s = re.sub(r"[cq]", "k", s).replace("z", "s")
+    s = name.lower().replace("sch", "sh").replace("ph", "f").replace("ck", "k")
+    s = re.sub(r"[cq]", "k", s).replace("z", "s").replace("ts", "s")
     s = re.sub(r"[aeiouyhw'’]", "", s)
     return re.sub(r"(.)\1+", r"\1", s)
 
@@ -125,6 +133,7 @@ class _Name:
     occurrences: list = field(default_factory=list)  # (passage, sentence, start, end)
     mid_sentence: bool = False
     before: set = field(default_factory=set)  # capitalised words right before it
+    titles: set = field(default_factory=set)  # titles right before it ("Mr", "Chancellor")
 
 
 def _collect_names(sentences) -> dict[str, _Name]:
@@ -143,6 +152,8 @@ def _collect_names(sentences) -> dict[str, _Name]:
             entry.mid_sentence |= not initial
             if prev_word is not None and text[prev_end:m.start()] == " ":
                 entry.before.add(prev_word)
+                if prev_word in _TITLES:
+                    entry.titles.add(prev_word)
             prev_end, prev_word = m.end(), word
     known = common_words()
     # A capital at sentence start says nothing, unless the word is no common word.
@@ -162,6 +173,8 @@ def _variant_strength(a: str, b: str, na: _Name, nb: _Name) -> bool | None:
         return None
     la, lb = a.lower(), b.lower()
     if la == lb:  # WorldCom/Worldcom: house style, not a second spelling
+        return None
+    if sum(map(str.isupper, a)) != sum(map(str.isupper, b)):  # GameBoys/Gameboyzz: two brands
         return None
     longer, shorter = (la, lb) if len(la) > len(lb) else (lb, la)
     if longer.startswith(shorter) and longer[len(shorter):] in _SUFFIXES:
@@ -185,10 +198,17 @@ def _variant_strength(a: str, b: str, na: _Name, nb: _Name) -> bool | None:
         return None  # "Gordon Brown" and "Nick Brawn": two people
     if na.before & nb.before:  # "Antony Blinken" and "Antony Blinkin"
         return True
+    if na.titles & nb.titles and distance == 1:  # "Mr Johnson" and "Mr Johnsen"
+        return True
     # A common word as one spelling ("Shark" beside "Shrek") is weak evidence.
     # Rinaldi/Ronaldo differ at the end too: likely two names, so weak.
-    return (short >= 5 and len(sound) >= 3 and la[-1] == lb[-1]
+    return (short >= 5 and len(sound) >= 3 and _last_sound(la) == _last_sound(lb)
             and la not in known and lb not in known)
+
+
+def _last_sound(name: str) -> str:
+    """The last letter, with z heard as s ("Scholz" / "Sholts")."""
+    return "s" if name[-1] == "z" else name[-1]
 
 
 @lru_cache(maxsize=1)

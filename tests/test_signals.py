@@ -48,7 +48,21 @@ def test_shared_first_name_is_strong():
     assert sig.flag
 
 
+def test_shared_title_is_strong():
+    text = ("Mr Johnsen told parliament the bill would pass. Critics of Mr Johnson disagreed, "
+            "and Mr Johnsen said he had the votes.")
+    (sig,) = signals(text, "name_variants")
+    assert sig.flag and sig.detail == {"names": ["Johnsen", "Johnson"]}
+
+
+def test_german_name_through_another_alphabet():
+    text = "Chancellor Olaf Sholts spoke in Berlin. Scholz said Olaf Sholts's partners agreed."
+    (sig,) = signals(text, "name_variants")
+    assert sig.flag and spanned(text, sig) == ["Scholz"]
+
+
 @pytest.mark.parametrize("text", [
+    "The rapper Gameboyzz toured Japan. The GameBoys, a gaming club, met in Leeds.",
     "John Smith and his wife Joan spoke to reporters. John said Joan had been ill.",
     "Exports to Austria rose, while those to Australia fell sharply this year.",
     "North Korean leader Kim Jong-un met envoys. Officials said Kin Wah was not present.",
