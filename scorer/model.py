@@ -39,7 +39,7 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "telltale-minil
 LEVELS = ("sentence", "passage", "article")
 # Chunk sizes, tuned with benchmarks/throughput.py: real tokens per packed chunk on the
 # fast path; padded cells (sentences x longest) per batch on the fp32 reference path.
-PACKED_TOKEN_BUDGET = 1024
+PACKED_TOKEN_BUDGET = 512
 PADDED_TOKEN_BUDGET = 4096
 CACHE_ENV = "TELLTALE_SENTENCE_CACHE"
 DEFAULT_CACHE_SIZE = 4096
