@@ -390,8 +390,9 @@ def load_fast_tokenizer(base_dir: Path, max_length: int):
 
 # A long text (a 1,600-sentence request is ~30,000 tokens) runs as many chunks whose
 # tensors of many sizes fragment glibc's heap: freed pages stay resident and one such
-# request grew a worker by 80-150 MB. Trimming every 4,096 tokens kept that to ~30 MB
-# for ~2% more time (benchmarks/memory.py); a 700-word article never reaches it.
+# request grew a worker by 80-150 MB. Trimming every 4,096 tokens kept the worker's peak
+# under 500 MB (benchmarks/memory.py) for ~2% of the time of a long batch (~6 ms a trim);
+# a 700-word article (~900 tokens) never reaches it.
 TRIM_EVERY_TOKENS = 4096
 
 
