@@ -12,7 +12,6 @@ import threading
 import time
 
 from scorer.inference import release_freed_memory
-from scorer.inputs import detect_language
 
 from .cache import ResultCache
 from .errors import NotReady, Overloaded
@@ -27,10 +26,12 @@ log = logging.getLogger("telltale.server")
 # for good. Short articles skip it (it costs a walk of the heap).
 TRIM_AFTER_SENTENCES = 200
 
+# The warm-up article: 200+ letters, so that scoring it also loads the language check.
 WARMUP_PARAGRAPHS = (
     "The city council voted on Tuesday to extend the night bus service until the end of the year, "
     "after a pilot scheme drew more riders than expected.",
     "Officials said the extra routes would cost about 1.2 million euros and would be reviewed in the spring.",
+    "Drivers' unions welcomed the decision.",
 )
 
 
@@ -62,7 +63,6 @@ class Engine:
             if self.scorer is None:
                 self.scorer = load_scorer(self.settings)
             self.scorer.score(paragraphs=list(WARMUP_PARAGRAPHS))
-            detect_language(" ".join(WARMUP_PARAGRAPHS))  # the warm-up is too short to load it
             self.torch_threads = torch.get_num_threads()
         except Exception as exc:  # reported by /healthz and logged; the worker keeps answering 503
             self.error = f"The model could not be loaded: {exc}"
