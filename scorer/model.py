@@ -323,13 +323,19 @@ class Detector:
                                    tuple(marked[a:a + k]) if words else None)
         return Prediction(out, tuple(marked) if words else ())
     def _words(self, enc, probs: np.ndarray) -> tuple[tuple[int, int, float], ...]:
+        """(start, end, probability) of each word whose most damaged token reaches the word threshold."""
+        hot = np.flatnonzero(probs >= self.info.word_threshold)
+        if not len(hot):  # most sentences: skip building the tokenizer's per-token lists
+            return ()
+        word_ids = enc.word_ids
+        wanted = {word_ids[t] for t in hot} - {None}
         spans: dict[int, list] = {}
-        for t, (word, (s, e)) in enumerate(zip(enc.word_ids, enc.offsets)):
-            if word is None:
+        for t, (word, (s, e)) in enumerate(zip(word_ids, enc.offsets)):
+            if word not in wanted:
                 continue
             w = spans.setdefault(word, [s, e, 0.0])
             w[0], w[1], w[2] = min(w[0], s), max(w[1], e), max(w[2], float(probs[t]))
-        return tuple((s, e, round(p, 4)) for s, e, p in spans.values() if p >= self.info.word_threshold)
+        return tuple((s, e, round(p, 4)) for s, e, p in spans.values())
 
     def probabilities(self, logits: np.ndarray | float, level: str = "sentence") -> np.ndarray:
         """Calibrated P(machine-translated or garbled) for raw or pooled logits."""
