@@ -9,10 +9,8 @@ Training runs the encoder as Hugging Face's ``BertModel`` on padded batches
   ``[tokens, 384]`` matrix: no work is spent on padding, and the matrix products
   are large enough to run near the CPU's peak;
 - runs attention per window of sentences (:mod:`scorer.context`) on a padded view
-  of the same tokens, in groups of windows of similar length; on windows of five
-  sentences attention is about a third of the work, and torch's fused fp32 kernel
-  runs far from the CPU's peak with 32-dimensional heads, so on a CPU with
-  AVX512-BF16 or AMX its two products run in bf16 (softmax in fp32);
+  of the same tokens, in groups of windows of similar length (attention is a small
+  part of the work);
 - fuses query, key and value into one product, and stores the linear layers in
   bf16 (oneDNN; fast where the CPU has AVX512-BF16 or AMX) or int8 (weights per
   output channel, activations quantized per token at run time, int8 x int8 ->
@@ -217,34 +215,6 @@ def attention_groups(lengths: Sequence[int], max_sentences: int = 64, max_waste:
     return groups
 
 
-def has_bf16_dot_products() -> bool:
-    """Whether this CPU multiplies bf16 natively (AVX512-BF16 or AMX); elsewhere bf16
-    products are emulated and slower than fp32."""
-    import torch
-
-    try:
-        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
-    except AttributeError:  # a torch without these probes
-        return False
-
-
-def bf16_attention(q, k, v, mask):
-    """Attention with both products in bf16 (oneDNN, fp32 accumulation) and the softmax
-    in fp32; ``q``, ``k``, ``v`` are ``[batch, heads, tokens, head size]`` and ``mask``
-    is None or added to the scores (``-inf`` at padding). With 32-dimensional heads
-    torch's fused fp32 kernel runs far from the CPU's peak; with AVX512-BF16 this is
-    about a third quicker per call."""
-    import torch
-
-    scale = q.shape[-1] ** -0.5
-    qb, kb, vb = (q * scale).to(torch.bfloat16), k.to(torch.bfloat16), v.to(torch.bfloat16)
-    s = torch.matmul(qb, kb.transpose(-1, -2))
-    if mask is not None:
-        s = s + mask
-    p = torch.softmax(s, -1, dtype=torch.float32).to(torch.bfloat16)
-    return torch.matmul(p, vb).float()
-
-
 @lru_cache(maxsize=1)
 def int8_linear_class():
     """``Int8Linear(layer)``: a linear layer with int8 weights (one scale per output
@@ -320,7 +290,6 @@ def _net_class():
                 self.register_buffer(name + "_w", state[key + ".weight"])
                 self.register_buffer(name + "_b", state[key + ".bias"])
             self.heads, self.eps = heads, eps
-            self.attention_in_bf16 = False
 
         def forward(self, x, groups):
             t, d = x.shape
@@ -332,12 +301,9 @@ def _net_class():
                 if g.index is not None:
                     part = part.new_zeros(g.batch * g.width, 3 * d).index_copy_(0, g.index, part)
                 q, k, v = part.view(g.batch, g.width, 3, h, dh).permute(2, 0, 3, 1, 4).unbind(0)
-                if self.attention_in_bf16:
-                    o = bf16_attention(q, k, v, g.mask)
-                else:
-                    # torch's fused attention: on context windows (up to 256 tokens) about a
-                    # third faster than plain products and a softmax in fp32 (benchmarks/latency.py)
-                    o = F.scaled_dot_product_attention(q, k, v, attn_mask=g.mask)
+                # torch's fused attention: on context windows (up to 256 tokens) about a
+                # third faster than plain products and a softmax (benchmarks/latency.py)
+                o = F.scaled_dot_product_attention(q, k, v, attn_mask=g.mask)
                 o = o.transpose(1, 2).reshape(g.batch * g.width, d)
                 ctx[g.t0:g.t1] = o if g.index is None else o.index_select(0, g.index)
             x = F.layer_norm(self.out(ctx) + x, (d,), self.ln1_w, self.ln1_b, self.eps)
@@ -368,10 +334,8 @@ def _net_class():
             self.eval()
             self.requires_grad_(False)
             kind = {"int8": Int8Linear, "bf16": Bf16Linear}.get(precision)
-            in_bf16 = has_bf16_dot_products()  # else bf16 products are emulated: attention stays fp32
             if kind is not None:
                 for layer in self.layers:
-                    layer.attention_in_bf16 = in_bf16
                     for name in ("qkv", "out", "ffn_in", "ffn_out"):
                         setattr(layer, name, kind(getattr(layer, name)))
 

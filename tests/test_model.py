@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from scorer.errors import ModelLoadError
-from scorer.inference import attention_groups, bf16_attention, load_packed, resolve_precision
+from scorer.inference import attention_groups, load_packed, resolve_precision
 from scorer.model import DEFAULT_MODEL_DIR, Detector, base_model_dir, load_detector, load_tokenizer
 
 MODEL = Path(os.environ.get("TELLTALE_MODEL_PATH") or DEFAULT_MODEL_DIR)
@@ -132,28 +132,6 @@ def test_attention_groups_cover_every_sentence_once():
     assert padded <= 1.35 * sum(lengths), (padded, sum(lengths))  # little attention work on padding
     same = attention_groups([8] * 5)
     assert len(same) == 1 and same[0].index is None and same[0].mask is None
-
-
-def test_bf16_attention_matches_fp32_attention_and_ignores_padding():
-    import torch
-    from torch.nn import functional as F
-
-    gen = torch.Generator().manual_seed(1)
-    lengths = [40, 33, 17]
-    q, k, v = (torch.randn(3, 12, 40, 32, generator=gen) * 2 for _ in range(3))
-    keep = torch.arange(40)[None, :] < torch.tensor(lengths)[:, None]
-    mask = torch.zeros(keep.shape).masked_fill_(~keep, float("-inf"))[:, None, None, :]
-    got = bf16_attention(q, k, v, mask)
-    ref = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
-    rows = keep[:, None, :, None].expand_as(ref)
-    assert got.dtype == torch.float32 and got.shape == ref.shape
-    assert float((got - ref)[rows].abs().mean()) < 0.02
-    assert float((got - ref)[rows].abs().max()) < 0.3
-    k2, v2 = k.clone(), v.clone()
-    k2[2, :, 17:], v2[2, :, 17:] = 1e3, -1e3  # what lies in the padding changes nothing
-    torch.testing.assert_close(bf16_attention(q, k2, v2, mask)[2, :, :17], got[2, :, :17])
-    same = bf16_attention(q[:1], k[:1], v[:1], None)  # no padding: no mask
-    torch.testing.assert_close(same, bf16_attention(q[:1], k[:1], v[:1], torch.zeros(1, 1, 1, 40)))
 
 
 def test_window_cache_gives_the_same_result_and_counts_hits():
