@@ -100,6 +100,16 @@ def on_torch_thread(fn, *args, **kwargs):
     return _torch_thread.submit(fn, *args, **kwargs).result()
 
 
+def with_threads(threads: int | None, fn, *args):
+    """``fn(*args)`` with torch's thread count (a per-thread setting) at ``threads``."""
+    if threads:
+        import torch
+
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+    return fn(*args)
+
+
 def merged_weights(base_dir: Path, model_dir: Path) -> dict:
     """The base encoder's weights with the model's LoRA adapter merged in (``W + alpha/r * B @ A``).
 

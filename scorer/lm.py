@@ -46,6 +46,7 @@ from typing import Sequence
 import numpy as np
 
 from .errors import ModelLoadError
+from .inference import on_torch_thread, with_threads
 
 log = logging.getLogger("telltale")
 
@@ -198,7 +199,8 @@ class SurprisalModel:
         enc = self._tokenizer(doc, return_offsets_mapping=True, add_special_tokens=False)
         ids = np.asarray(enc["input_ids"], dtype=np.int64)
         offsets = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
-        surprisal = self._surprisal(ids)
+        # on the process's torch thread, as the detector's work: one OpenMP pool, not two
+        surprisal = on_torch_thread(with_threads, self.threads, self._surprisal, ids)
         return _per_sentence(passages, spans, offsets, surprisal, self.skip)
 
     def score_sentences(self, sentences: Sequence[str]) -> list[SentenceSurprisal]:

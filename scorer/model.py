@@ -300,10 +300,10 @@ class Detector:
         if todo:
             units = [join([encs[i].ids for i in range(a, a + k)]) for a, k in todo]
             order = sorted(range(len(todo)), key=lambda j: len(units[j][0]))
-            from .inference import on_torch_thread, run_packed
+            from .inference import on_torch_thread, run_packed, with_threads
 
             run = _run_padded if self.precision == "fp32" else run_packed
-            logits, probs = on_torch_thread(_with_threads, self.threads, run, self.model,
+            logits, probs = on_torch_thread(with_threads, self.threads, run, self.model,
                                             [units[j][0] for j in order], [units[j][1] for j in order],
                                             self.token_budget)
             pos = 0
@@ -393,7 +393,7 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
     ``cache_size`` is how many distinct context windows' results to keep (None reads
     ``$TELLTALE_SENTENCE_CACHE``, default 4096; 0 turns the cache off).
     """
-    from .inference import load_fast_tokenizer, on_torch_thread, resolve_precision
+    from .inference import load_fast_tokenizer, on_torch_thread, resolve_precision, with_threads
 
     precision = resolve_precision(precision)
     if cache_size is None:
@@ -405,19 +405,9 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
             "or omit the path to use the shipped model."
         )
     info = read_info(folder)
-    model = on_torch_thread(_with_threads, threads, _build, folder, precision)
+    model = on_torch_thread(with_threads, threads, _build, folder, precision)
     return Detector(model, load_fast_tokenizer(base_model_dir(), info.max_length), info,
                     precision=precision, cache_size=cache_size, threads=threads)
-
-
-def _with_threads(threads: int | None, fn, *args):
-    """``fn(*args)`` with torch's thread count (a per-thread setting) at ``threads``."""
-    if threads:
-        import torch
-
-        if torch.get_num_threads() != threads:
-            torch.set_num_threads(threads)
-    return fn(*args)
 
 
 def _build(folder: Path, precision: str):

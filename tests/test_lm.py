@@ -109,6 +109,23 @@ def test_refine_adds_lm_reason_and_keeps_offsets(model, shipped_scorer):
     assert all(s.text != c for s, _ in found for c in CLEAN[1:])
 
 
+def test_a_worker_thread_runs_the_pass_on_the_torch_thread(model, monkeypatch):
+    """Called from a request thread, the pass runs where the detector runs (one
+    OpenMP pool) and gives what the main thread gets."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    seen = []
+    surprisal = model._surprisal
+    monkeypatch.setattr(model, "_surprisal", lambda ids: seen.append(threading.current_thread().name) or surprisal(ids))
+    passages = [CONTEXT + [GARBLED]]
+    here = model.score_passages(passages)
+    with ThreadPoolExecutor(1, thread_name_prefix="request") as pool:
+        there = pool.submit(model.score_passages, passages).result()
+    assert seen == ["MainThread", seen[1]] and seen[1].startswith("telltale-torch"), seen
+    assert [s.mean for s in there[0]] == [s.mean for s in here[0]]
+
+
 def test_int8_agrees_with_the_fp32_reference(model):
     """int8 (the default) against the fp32 network the reference table was made with."""
     assert model.precision == "int8"
