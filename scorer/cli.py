@@ -197,6 +197,9 @@ def write_report(result, out: TextIO, *, color: bool = False) -> None:
     out.write(f"Flagged: {a.flagged_passages} of {a.passages} passages, "
               f"{a.flagged_sentences} of {a.sentences} sentences "
               f"(sentence threshold {th.sentence:.2f}, passage threshold {th.passage:.2f})\n")
+    if a.flagged and not a.flagged_passages:
+        out.write("No single passage stands out: the wording of the article as a whole reads like "
+                  "machine translation.\n")
     out.write(f"Model: {result.model_name} {result.model_version}\n")
     for passage in result.passages:
         mark = paint(_YELLOW, " flagged") if passage.flagged else ""

@@ -106,6 +106,23 @@ def test_report_marks_flagged_sentences(fixtures):
     assert b"\x1b[" in coloured.stdout
 
 
+def test_report_explains_a_verdict_no_passage_carries(shipped_scorer, fixtures):
+    import io
+
+    from scorer import Scorer, ScorerConfig
+    from scorer.cli import write_report
+
+    text = (fixtures / "article.txt").read_text(encoding="utf-8")
+    note = "No single passage stands out"
+    for thresholds, expected in (((1.0, 1.0, 0.0), True), ((1.0, 1.0, 1.0), False), ((0.0, 0.0, 0.0), False)):
+        config = ScorerConfig(threshold=thresholds[0], passage_threshold=thresholds[1],
+                              article_threshold=thresholds[2], use_signals=False)
+        result = Scorer(shipped_scorer.detector, config).score(text)
+        out = io.StringIO()
+        write_report(result, out)
+        assert (note in out.getvalue()) == expected, (thresholds, out.getvalue()[:300])
+
+
 def test_report_lists_cues(shipped_scorer):
     from scorer import Scorer, ScorerConfig
 

@@ -141,16 +141,36 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def pages():
-    """The saved news pages on a loopback port: {"port": ..., "url": "http://127.0.0.1:<port>"}."""
-    handler = functools.partial(QuietHandler, directory=str(PAGES))
+def serve(directory: Path):
+    """Files of ``directory`` on a loopback port: yields {"port": ..., "url": "http://127.0.0.1:<port>"}."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     port = httpd.server_address[1]
     yield {"port": port, "url": f"http://127.0.0.1:{port}"}
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def pages():
+    """The saved news pages of extension/test/pages."""
+    yield from serve(PAGES)
+
+
+@pytest.fixture(scope="module")
+def fixture_pages(tmp_path_factory):
+    """article.html: tests/fixtures/article.txt (the council article the CLI tests use), every
+    paragraph of it, headline included, a <p> of the page's <article>."""
+    import html
+
+    folder = tmp_path_factory.mktemp("fixture-pages")
+    text = (REPO / "tests" / "fixtures" / "article.txt").read_text(encoding="utf-8")
+    body = "\n".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
+    (folder / "article.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Council extends night buses</title>'
+        f"</head><body><article>{body}</article></body></html>", encoding="utf-8")
+    yield from serve(folder)
 
 
 def build_extension() -> Path:
@@ -373,6 +393,35 @@ def test_clean_page_gets_no_marks(browser, server, pages):
     popup.locator("#verdict").wait_for(state="visible", timeout=10000)
     assert popup.locator("#verdict").inner_text() == VERDICT_TEXT["no signs"]
     assert popup.locator("#flagged li").count() == 0
+    assert not popup.locator("#verdict-note").is_visible()
+    popup.close()
+    page.close()
+
+
+def test_a_verdict_no_passage_carries_is_explained(browser, server, fixture_pages):
+    """An article the detector reads as machine-made as a whole, with no passage over its
+    threshold (the shipped model reads the council article so), gets a line saying why
+    nothing is highlighted; the line is there exactly when the server's result is so."""
+    context, worker, ext_id = browser
+    worker.evaluate("() => chrome.storage.sync.set({skipSites: []})")
+    page, tid = open_page(context, worker, f"{fixture_pages['url']}/article.html")
+    state = wait_for_scan(worker, tid)
+    assert state["status"] == "done", state
+    texts = page.evaluate("() => [...document.querySelectorAll('article p')].map(p => p.textContent)")
+    result = score_directly(server, texts)
+    assert state["verdict"] == result["article"]["verdict"], describe_sentences(result)
+    whole = (result["article"]["verdict"] == "likely machine-translated or garbled"
+             and not any(p["flagged"] for p in result["passages"]))
+    assert (state["counts"]["flaggedPassages"] == 0) == (not any(p["flagged"] for p in result["passages"]))
+    popup = context.new_page()
+    popup.goto(f"chrome-extension://{ext_id}/popup.html?tab={tid}")
+    popup.locator("#verdict").wait_for(state="visible", timeout=10000)
+    assert popup.locator("#verdict").inner_text() == VERDICT_TEXT[result["article"]["verdict"]]
+    note = popup.locator("#verdict-note")
+    assert note.is_visible() == whole, describe_sentences(result)
+    if whole:
+        assert "article as a whole" in note.inner_text()
+        popup.screenshot(path=str(ARTIFACTS / "extension-popup-whole-article.png"))
     popup.close()
     page.close()
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { chunkParagraphs, countResult, flaggedItems, mergeResults } from "../src/content/results.js";
-import { reasonText, reasonsText, strength, verdictText } from "../src/shared/describe.js";
+import { reasonText, reasonsText, strength, verdictNote, verdictText } from "../src/shared/describe.js";
 import { isSkipped, normalizeHost, normalizeServerUrl, withDefaults } from "../src/shared/settings.js";
 
 const sentence = (probability, flagged, extra = {}) => ({ start: 0, end: 5, text: "Hello", probability, flagged, reasons: [], ...extra });
@@ -70,4 +70,13 @@ test("settings: server URL, skip list, defaults", () => {
   const d = withDefaults({ threshold: "0.8", mode: "weird", serverUrl: "nonsense", skipSites: ["A.com", ""] });
   assert.deepEqual(d, { serverUrl: "http://127.0.0.1:8765", threshold: 0.8, mode: "auto", skipSites: ["a.com"] });
   assert.equal(withDefaults({ threshold: null }).threshold, null);
+});
+
+test("verdictNote explains a 'likely' verdict that no marked passage carries", () => {
+  const likely = "likely machine-translated or garbled";
+  assert.match(verdictNote(likely, 0), /article as a whole/);
+  assert.match(verdictNote(likely, undefined), /article as a whole/);
+  assert.equal(verdictNote(likely, 2), "");
+  assert.equal(verdictNote("some passages look garbled", 0), "");
+  assert.equal(verdictNote("no signs", 0), "");
 });

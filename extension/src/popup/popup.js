@@ -3,7 +3,7 @@
 // down. It asks the tab's content script for its state; all text goes in as textContent.
 
 import { ext } from "../shared/ext.js";
-import { percent } from "../shared/describe.js";
+import { percent, verdictNote } from "../shared/describe.js";
 import { loadSettings, setSitePaused } from "../shared/settings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -96,6 +96,9 @@ function render(state, settings) {
     const verdict = $("verdict");
     verdict.textContent = state.verdictText;
     verdict.className = state.counts.flaggedPassages > 0 || state.verdict !== "no signs" ? "flagged" : "clean";
+    const note = state.status === "scoring" ? "" : verdictNote(state.verdict, state.counts.flaggedPassages);
+    $("verdict-note").textContent = note;
+    show("verdict-note", Boolean(note));
     $("probability").textContent = `Article: ${percent(state.probability)} likely machine-translated or garbled`
       + (state.status === "scoring" ? " (so far)" : "");
     const counts = $("counts");

@@ -15,6 +15,17 @@ export function verdictText(verdict) {
   return VERDICTS[verdict] || (typeof verdict === "string" ? verdict : "No verdict");
 }
 
+/**
+ * A line under the verdict when it rests on the article as a whole: "likely machine-translated"
+ * with no passage marked, so the reader is not left looking for highlights that are not there.
+ */
+export function verdictNote(verdict, flaggedPassages) {
+  if (verdict === "likely machine-translated or garbled" && !(Number(flaggedPassages) > 0)) {
+    return "No single passage stands out: the wording of the article as a whole reads like machine translation.";
+  }
+  return "";
+}
+
 /** 1 (weak) to 3 (strong): how strongly a sentence is marked. */
 export function strength(probability, threshold = 0.5) {
   const p = Number(probability) || 0;
