@@ -8,13 +8,17 @@ import random
 import pytest
 
 from scorer import data, train
+from scorer.errors import TelltaleError
 
 
 @pytest.fixture(scope="module")
 def root():
-    path = data.data_dir(None)
-    if not (path / "reuters-21578").is_dir() or not (path / "wmt-mt-detect").is_dir():
-        pytest.skip(f"the shared data is not at {path}")
+    try:
+        path = data.data_dir(None)  # $TELLTALE_DATA or ../shared/data
+    except TelltaleError as exc:
+        pytest.skip(str(exc))
+    if not (path / "reuters-21578").is_dir() or not (path / "bbc-news").is_dir():
+        pytest.skip(f"the shared data in {path} is incomplete")
     return path
 
 
