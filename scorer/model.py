@@ -322,6 +322,7 @@ class Detector:
                     self.cache.put(keys[todo[j]], tuple(out[a:a + k].tolist()),
                                    tuple(marked[a:a + k]) if words else None)
         return Prediction(out, tuple(marked) if words else ())
+
     def _words(self, enc, probs: np.ndarray) -> tuple[tuple[int, int, float], ...]:
         """(start, end, probability) of each word whose most damaged token reaches the word threshold."""
         hot = np.flatnonzero(probs >= self.info.word_threshold)

@@ -116,6 +116,10 @@ def _take(windows: list[list], budget: int) -> list[list]:
     return out
 
 
+# Reuters stories that carry synthetic damage (the first ones); clean wire sentences come after them.
+DAMAGED_WIRE_STORIES = 6000
+
+
 def _poor(row: dict) -> bool:
     return row.get("da") is not None and row["da"] < 30
 
@@ -126,7 +130,8 @@ def build_training_set(root: Path, args, rng: random.Random) -> list[Window]:
     windows holding poor output (``da`` < 30); clean BBC train articles; and
     synthetic damage (:mod:`scorer.corrupt`) over other BBC and Reuters
     articles, where each sentence of a window is damaged or not by a coin
-    toss, so the detector learns to point at the damaged one."""
+    toss, so the detector learns to point at the damaged one; with
+    ``args.wire_sentences``, clean Reuters prose from the stories after those."""
     runs = data.wmt_runs(data.wmt_rows(root, "train"))
     sizes = tuple(args.window_sizes)
     human = [w for run in runs if run[0]["label"] == 0 for w in cut(run, rng, sizes)]
@@ -157,7 +162,7 @@ def build_training_set(root: Path, args, rng: random.Random) -> list[Window]:
         # style) is never the cue.
         corruptor = Corruptor(args.seed)
         other = article_windows(bbc[len(bbc) // 2 :])
-        wire = article_windows(data.reuters_stories(root, limit=6000))
+        wire = article_windows(data.reuters_stories(root, limit=DAMAGED_WIRE_STORIES))
         rng.shuffle(other)
         rng.shuffle(wire)
         half = args.synthetic // 2
@@ -174,7 +179,7 @@ def build_training_set(root: Path, args, rng: random.Random) -> list[Window]:
         # Clean wire copy by native writers, much of it about foreign places and
         # institutions: news about Argentina or Liberia is not machine-translated
         # because of its subject. Stories the synthetic damage never touches, prose only.
-        prose = [a for a in data.reuters_stories(root)[6000:]
+        prose = [a for a in data.reuters_stories(root)[DAMAGED_WIRE_STORIES:]
                  if sum(len(s.split()) >= 6 for s in sentences_of(a["paragraphs"])) >= 3]
         clean_wire = article_windows(prose)
         rng.shuffle(clean_wire)

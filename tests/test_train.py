@@ -37,7 +37,8 @@ def test_clean_wire_sentences_are_added_after_the_default_set(root):
     assert 300 <= sum(len(w.texts) for w in added) < 300 + max(train.WINDOW_SIZES)
     assert all(set(w.labels) == {0} and all(s == () for s in w.spans) for w in added)
     # not the synthetic damage's stories (the corpus repeats a few lines, e.g. "Shr 50 cts vs 40 cts")
-    damaged_bases = {s for story in data.reuters_stories(root, limit=6000) for s in story["paragraphs"]}
+    damaged = data.reuters_stories(root, limit=train.DAMAGED_WIRE_STORIES)
+    damaged_bases = {s for story in damaged for s in story["paragraphs"]}
     texts = [t for w in added for t in w.texts]
     assert sum(t in damaged_bases for t in texts) <= 0.02 * len(texts)
     assert all(len(t.split()) >= 3 for w in added for t in w.texts)
