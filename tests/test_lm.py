@@ -117,7 +117,12 @@ def test_a_worker_thread_runs_the_pass_on_the_torch_thread(model, monkeypatch):
 
     seen = []
     surprisal = model._surprisal
-    monkeypatch.setattr(model, "_surprisal", lambda ids: seen.append(threading.current_thread().name) or surprisal(ids))
+
+    def recording(ids):
+        seen.append(threading.current_thread().name)
+        return surprisal(ids)
+
+    monkeypatch.setattr(model, "_surprisal", recording)
     passages = [CONTEXT + [GARBLED]]
     here = model.score_passages(passages)
     with ThreadPoolExecutor(1, thread_name_prefix="request") as pool:
