@@ -46,7 +46,7 @@ from typing import Sequence
 import numpy as np
 
 from .errors import ModelLoadError
-from .inference import on_torch_thread, with_threads
+from .inference import int8_linear_class, on_torch_thread, with_threads
 
 log = logging.getLogger("telltale")
 
@@ -240,8 +240,6 @@ class SurprisalModel:
 def _int8_linears(module) -> None:
     """Replace every ``nn.Linear`` under ``module`` with :func:`scorer.inference.int8_linear_class`."""
     from torch import nn
-
-    from .inference import int8_linear_class
 
     int8 = int8_linear_class()
     for name, child in module.named_children():
