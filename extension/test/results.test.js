@@ -53,6 +53,10 @@ test("reasons in words", () => {
   assert.equal(reasonText({ type: "suspicious_words", spans: [[at, at + 13], [999, 1002]] }, para), "Odd word choices: “press-service”");
   assert.match(reasonText({ type: "mojibake" }), /encoding/);
   assert.match(reasonText({ type: "repeated_sentence" }), /more than once/);
+  assert.equal(reasonText({ type: "truncated_sentence", message: "paragraph ends mid-sentence on a dangling word" }),
+    "The paragraph stops mid-sentence");
+  assert.equal(reasonText({ type: "truncated_sentence", message: "dangling sentence fragment" }),
+    "A stray fragment of a sentence");
   assert.equal(reasonText({ type: "brand_new_cue" }), "Other cue: brand new cue");
   assert.deepEqual(reasonsText([null, { type: "mojibake" }]).length, 1);
   assert.equal(verdictText("no signs"), "No signs of machine translation or garbling");

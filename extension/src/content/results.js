@@ -1,6 +1,8 @@
 // Server results in the extension: chunking the request, merging chunk results, applying
 // the user's sensitivity, and listing what to highlight. Pure functions (unit-tested).
 
+import { SEVERITY, VERDICT } from "../shared/describe.js";
+
 export const CHUNK_PARAGRAPHS = 20;
 export const CHUNK_CHARS = 12000;
 
@@ -19,8 +21,6 @@ export function chunkParagraphs(paragraphs, maxParagraphs = CHUNK_PARAGRAPHS, ma
   return chunks.map(({ offset, paragraphs: ps }) => ({ offset, paragraphs: ps }));
 }
 
-const SEVERITY = ["no signs", "some passages look garbled", "likely machine-translated or garbled"];
-
 /**
  * Merge chunk results [{offset, result}] into one result over all paragraphs. One chunk:
  * the server's result as is. Several (long articles): passage indices are shifted by the
@@ -32,7 +32,7 @@ export function mergeResults(parts) {
   const passages = [];
   let weighted = 0;
   let chars = 0;
-  let verdict = "no signs";
+  let verdict = VERDICT.clean;
   let flagged = false;
   for (const { offset, result, chars: n = 1 } of parts) {
     for (const p of result.passages || []) passages.push({ ...p, index: p.index + offset });

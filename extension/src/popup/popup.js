@@ -3,7 +3,7 @@
 // down. It asks the tab's content script for its state; all text goes in as textContent.
 
 import { ext } from "../shared/ext.js";
-import { percent, verdictNote } from "../shared/describe.js";
+import { VERDICT, percent, verdictNote } from "../shared/describe.js";
 import { loadSettings, setSitePaused } from "../shared/settings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -95,7 +95,7 @@ function render(state, settings) {
   if (state.counts) {
     const verdict = $("verdict");
     verdict.textContent = state.verdictText;
-    verdict.className = state.counts.flaggedPassages > 0 || state.verdict !== "no signs" ? "flagged" : "clean";
+    verdict.className = state.counts.flaggedPassages > 0 || state.verdict !== VERDICT.clean ? "flagged" : "clean";
     const note = state.status === "scoring" ? "" : verdictNote(state.verdict, state.counts.flaggedPassages);
     $("verdict-note").textContent = note;
     show("verdict-note", Boolean(note));

@@ -1,10 +1,18 @@
 // Results in words, for the tooltip and the popup. Everything here is plain text: callers
 // put it into the page with textContent, never as HTML.
 
+/** The server's verdict strings (scorer/scoring.py), from least to most severe. */
+export const VERDICT = {
+  clean: "no signs",
+  passages: "some passages look garbled",
+  likely: "likely machine-translated or garbled",
+};
+export const SEVERITY = [VERDICT.clean, VERDICT.passages, VERDICT.likely];
+
 export const VERDICTS = {
-  "likely machine-translated or garbled": "Likely machine-translated or garbled",
-  "some passages look garbled": "Some passages look garbled",
-  "no signs": "No signs of machine translation or garbling",
+  [VERDICT.likely]: "Likely machine-translated or garbled",
+  [VERDICT.passages]: "Some passages look garbled",
+  [VERDICT.clean]: "No signs of machine translation or garbling",
 };
 
 export function percent(p) {
@@ -20,7 +28,7 @@ export function verdictText(verdict) {
  * with no passage marked, so the reader is not left looking for highlights that are not there.
  */
 export function verdictNote(verdict, flaggedPassages) {
-  if (verdict === "likely machine-translated or garbled" && !(Number(flaggedPassages) > 0)) {
+  if (verdict === VERDICT.likely && !(Number(flaggedPassages) > 0)) {
     return "No single passage stands out: the wording of the article as a whole reads like machine translation.";
   }
   return "";
@@ -72,6 +80,10 @@ export function reasonText(reason, paragraph = "") {
       return "Broken characters (text damaged by a wrong encoding)";
     case "repeated_sentence":
       return "The same sentence appears more than once in the article";
+    case "truncated_sentence":
+      return /fragment/.test(String(reason.message || ""))
+        ? "A stray fragment of a sentence"
+        : "The paragraph stops mid-sentence";
     default: {
       const detail = typeof reason.message === "string" ? `: ${reason.message.slice(0, 120)}` : "";
       return `Other cue: ${humanType(reason.type)}${detail}`;
