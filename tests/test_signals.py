@@ -114,6 +114,29 @@ def test_clean_unicode_is_not_mojibake(text):
     assert signals(text, "mojibake") == []
 
 
+# --- doubled words --------------------------------------------------------------------
+
+
+def test_doubled_function_words_are_marked():
+    text = "Firefighters battled the the flames, and and residents left. Of of course not."
+    found = signals(text, "doubled_word")
+    assert [spanned(text, sig) for sig in found] == [["the the", "and and"], ["Of of"]]
+    assert all(sig.flag for sig in found)
+    assert found[0].message == 'word written twice: "and and", "the the"'
+
+
+@pytest.mark.parametrize("text", [
+    "He had had enough of the talks.",
+    "She said that that was the end of it.",
+    "It is a shame this has been dissipated in in-fighting.",
+    "We have been placed in in the past, and waited for for years.",
+    "The The played to a full house in London.",
+    "There was the theatre, and a anchor of the other.",
+])
+def test_grammatical_doubles_and_near_misses_are_not_marked(text):
+    assert signals(text, "doubled_word") == []
+
+
 # --- repeats and truncation -----------------------------------------------------------
 
 
@@ -222,6 +245,7 @@ def test_no_flagging_signal_on_clean_cases(case):
     ("name-double-spelling", "name_variants"), ("mojibake-quotes", "mojibake"),
     ("mojibake-accents", "mojibake"), ("replacement-characters", "mojibake"),
     ("repeated-sentence", "repeated_sentence"), ("truncated-paragraph", "truncated_sentence"),
+    ("doubled-words-and-preposition", "doubled_word"),
 ])
 def test_signals_flag_their_garbled_cases(label, kind):
     (case,) = [c for c in _cases("garbled") if c["label"] == label]

@@ -53,6 +53,9 @@ test("reasons in words", () => {
   assert.equal(reasonText({ type: "suspicious_words", spans: [[at, at + 13], [999, 1002]] }, para), "Odd word choices: “press-service”");
   assert.match(reasonText({ type: "mojibake" }), /encoding/);
   assert.match(reasonText({ type: "repeated_sentence" }), /more than once/);
+  const doubled = "Firefighters battled the the flames.";
+  const twice = doubled.indexOf("the the");
+  assert.equal(reasonText({ type: "doubled_word", spans: [[twice, twice + 7]] }, doubled), "Word written twice: “the the”");
   assert.equal(reasonText({ type: "truncated_sentence", message: "paragraph ends mid-sentence on a dangling word" }),
     "The paragraph stops mid-sentence");
   assert.equal(reasonText({ type: "truncated_sentence", message: "dangling sentence fragment" }),

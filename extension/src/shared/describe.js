@@ -76,6 +76,10 @@ export function reasonText(reason, paragraph = "") {
         ? `Name spelled ${names.length === 2 ? "two" : "several"} ways: ${names.join(" / ")}`
         : "A name is spelled in different ways in the article";
     }
+    case "doubled_word": {
+      const words = spansText(paragraph, reason.spans);
+      return words ? `Word written twice: ${words}` : "A word is written twice in a row";
+    }
     case "mojibake":
       return "Broken characters (text damaged by a wrong encoding)";
     case "repeated_sentence":
