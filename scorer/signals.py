@@ -12,6 +12,10 @@ across an article, or is plain to a rule:
 ``doubled_word``
     a function word written twice in a row ("battled the the flames"), the
     mark of a spinner or a garbled round trip (in clean news, a typo).
+``split_word``
+    a word broken in two ("artill ery", "state ment"): two pieces, one of
+    them rare, that make a common word when joined (word frequencies from
+    wordfreq).
 ``repeated_sentence``
     the same sentence (or nearly the same) twice in one article.
 ``truncated_sentence``
@@ -42,8 +46,10 @@ from typing import Any, Iterable, Sequence
 from ftfy.badness import BADNESS_RE, is_bad
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
+from wordfreq import zipf_frequency
 
-TYPES = ("name_variants", "mojibake", "doubled_word", "repeated_sentence", "truncated_sentence")
+TYPES = ("name_variants", "mojibake", "doubled_word", "split_word", "repeated_sentence",
+         "truncated_sentence")
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ def article_signals(passages: Sequence[Any]) -> list[Signal]:
     """Every cue found in an article, in order of type then position."""
     sentences = [(p.index, k, s) for p in passages for k, s in enumerate(p.sentences)]
     return (name_variants(sentences) + mojibake(sentences) + doubled_words(sentences)
-            + repeated_sentences(sentences) + truncated_sentences(passages))
+            + split_words(sentences) + repeated_sentences(sentences) + truncated_sentences(passages))
 
 
 # --- names ----------------------------------------------------------------------------
@@ -322,6 +328,47 @@ def doubled_words(sentences) -> list[Signal]:
             pairs = sorted({s.text[a:b].lower() for a, b in spans})
             signals.append(Signal("doubled_word", pi, tuple((s.start + a, s.start + b) for a, b in spans),
                                   "word written twice: " + ", ".join(f'"{w}"' for w in pairs), True,
+                                  {"words": len(spans)}))
+    return signals
+
+
+# --- split words ----------------------------------------------------------------------
+
+# Two pieces of at least two letters, one space apart, the second in lower case (a split
+# word goes on in lower case; "his Tory" is two words), the first not an acronym ("BAS is").
+_PIECE = re.compile(r"(?<![\w'’-])[A-Za-z]{2,}(?![\w'’-])")
+SPLIT_MIN_ZIPF = 3.5  # the joined word is common: at least ~3 per million words
+SPLIT_MIN_GAP = 1.2  # and 16 times as common as its rarer piece
+# On all 1,783 BBC articles these rules find nothing; on the 16,252 Reuters stories,
+# 3 typos ("wh ich", "sh are", "be en"); on 39,099 WMT dev rows, one human "fund raiser".
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    # wordfreq's "small" English list (words down to ~1 per million, about 4 MB in
+    # memory); a rarer word reads as 0
+    return zipf_frequency(word, "en", wordlist="small")
+
+
+def split_words(sentences) -> list[Signal]:
+    """Signals for words broken in two ("artill ery", "Eng land"): adjacent pieces
+    that join into a common word at least 16 times as common as the rarer piece;
+    the two pieces are marked."""
+    signals = []
+    for pi, k, s in sentences:
+        text, spans, found = s.text, [], []
+        pieces = [m for m in _PIECE.finditer(text)]
+        for a, b in zip(pieces, pieces[1:]):
+            if text[a.end():b.start()] != " " or not b.group().islower() or a.group().isupper():
+                continue
+            joined = _zipf((a.group() + b.group()).lower())
+            if joined >= SPLIT_MIN_ZIPF and joined - min(_zipf(a.group().lower()),
+                                                         _zipf(b.group().lower())) >= SPLIT_MIN_GAP:
+                spans.append((s.start + a.start(), s.start + b.end()))
+                found.append(text[a.start():b.end()])
+        if spans:
+            signals.append(Signal("split_word", pi, tuple(spans),
+                                  "word broken in two: " + ", ".join(f'"{w}"' for w in found), True,
                                   {"words": len(spans)}))
     return signals
 

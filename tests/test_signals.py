@@ -137,6 +137,29 @@ def test_grammatical_doubles_and_near_misses_are_not_marked(text):
     assert signals(text, "doubled_word") == []
 
 
+# --- split words ----------------------------------------------------------------------
+
+
+def test_words_broken_in_two_are_marked():
+    text = ("The use of artill ery and jets has grown in the east of the coun try, the army said.\n\n"
+            "Officials at the Bank of Eng land said so in a state ment.")
+    found = signals(text, "split_word")
+    assert [spanned(text, sig) for sig in found] == [["artill ery", "coun try"], ["Eng land", "state ment"]]
+    assert all(sig.flag for sig in found) and found[0].detail == {"words": 2}
+
+
+@pytest.mark.parametrize("text", [
+    "Anyone can see the history of the Tory party.",
+    "Any one of them could go with in the hour, and the web site said so.",  # both pieces common
+    "He studied his Tory rivals closely.",  # "history", but the second piece is a name
+    "BAS is the company's name.",  # "basis", but the first piece is an acronym
+    "A lone gunman was seen, a re-run was ordered.",  # one-letter pieces
+    "Fighting in the north-east of the country continued.",
+])
+def test_ordinary_word_pairs_are_not_split_words(text):
+    assert signals(text, "split_word") == []
+
+
 # --- repeats and truncation -----------------------------------------------------------
 
 
@@ -245,7 +268,8 @@ def test_no_flagging_signal_on_clean_cases(case):
     ("name-double-spelling", "name_variants"), ("mojibake-quotes", "mojibake"),
     ("mojibake-accents", "mojibake"), ("replacement-characters", "mojibake"),
     ("repeated-sentence", "repeated_sentence"), ("truncated-paragraph", "truncated_sentence"),
-    ("doubled-words-and-preposition", "doubled_word"),
+    ("doubled-words-and-preposition", "doubled_word"), ("fragment-split-word", "split_word"),
+    ("synthetic-2", "split_word"),
 ])
 def test_signals_flag_their_garbled_cases(label, kind):
     (case,) = [c for c in _cases("garbled") if c["label"] == label]

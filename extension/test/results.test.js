@@ -55,6 +55,7 @@ test("reasons in words", () => {
   assert.match(reasonText({ type: "repeated_sentence" }), /more than once/);
   const doubled = "Firefighters battled the the flames.";
   const twice = doubled.indexOf("the the");
+  assert.equal(reasonText({ type: "split_word", spans: [[0, 8]] }, "coun try roads"), "Word broken in two: “coun try”");
   assert.equal(reasonText({ type: "doubled_word", spans: [[twice, twice + 7]] }, doubled), "Word written twice: “the the”");
   assert.equal(reasonText({ type: "truncated_sentence", message: "paragraph ends mid-sentence on a dangling word" }),
     "The paragraph stops mid-sentence");

@@ -80,6 +80,10 @@ export function reasonText(reason, paragraph = "") {
       const words = spansText(paragraph, reason.spans);
       return words ? `Word written twice: ${words}` : "A word is written twice in a row";
     }
+    case "split_word": {
+      const words = spansText(paragraph, reason.spans);
+      return words ? `Word broken in two: ${words}` : "A word is broken in two";
+    }
     case "mojibake":
       return "Broken characters (text damaged by a wrong encoding)";
     case "repeated_sentence":
