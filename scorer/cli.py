@@ -211,8 +211,8 @@ def write_report(result, out: TextIO, *, color: bool = False) -> None:
                 for r in s.reasons:
                     if r.type == "suspicious_words":
                         cues.append("words: " + ", ".join(s.text[a - s.start:b - s.start] for a, b in r.spans))
-                    elif r.type != "classifier":
-                        cues.append(r.type.replace("_", " "))
+                    elif r.type != "classifier":  # a cue: its own message, e.g. 'word broken in two: "coun try"'
+                        cues.append(str(r.detail.get("message") or r.type.replace("_", " ")))
                 extra = f"  [{'; '.join(cues)}]" if cues else ""
                 out.write(paint(_RED, f">> {s.probability:.2f} {line}") + extra + "\n")
             else:

@@ -131,3 +131,12 @@ def test_report_lists_cues(shipped_scorer):
     out = io.StringIO()
     write_report(result, out)
     assert ">> " in out.getvalue() and "The council met on Tuesday." in out.getvalue()
+
+
+def test_report_gives_each_cue_its_message(shipped_scorer):
+    result = shipped_scorer.score("Troops fought in the east of the coun try on Sunday.\n\n"
+                                  "Firefighters battled the the flames for hours on Saturday night.")
+    out = io.StringIO()
+    write_report(result, out)
+    report = out.getvalue()
+    assert 'word broken in two: "coun try"' in report and 'word written twice: "the the"' in report, report
