@@ -173,6 +173,66 @@ def fixture_pages(tmp_path_factory):
     yield from serve(folder)
 
 
+LONG_PARAGRAPHS = 45  # three request chunks of the extension (20 paragraphs each): offsets 0, 20, 40
+
+
+@pytest.fixture(scope="module")
+def long_pages(tmp_path_factory):
+    """long.html: an article of 45 short paragraphs, the last one with id="end", and room
+    below it so that #end scrolls it to the top of the viewport."""
+    folder = tmp_path_factory.mktemp("long-pages")
+    places = ["Leeds", "Bristol", "Cardiff", "Norwich", "Exeter", "Carlisle", "Dundee", "Bath", "York"]
+    paras = [f"Officials in {places[i % len(places)]} said on day {i + 1} of the inquiry that the report on "
+             f"road repairs, number {i + 1}, would be published before the end of the month." for i in range(LONG_PARAGRAPHS)]
+    body = "\n".join(f'<p{" id=end" if i == LONG_PARAGRAPHS - 1 else ""}>{t}</p>' for i, t in enumerate(paras))
+    (folder / "long.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Road repairs inquiry</title></head>'
+        f'<body><article>{body}</article><div style="height: 1500px"></div></body></html>', encoding="utf-8")
+    yield from serve(folder)
+
+
+@pytest.fixture
+def recording_server(server):
+    """A loopback proxy in front of the real server that records, in order, the first paragraph
+    of each /v1/score request the extension sends. Yields (url, recorded list)."""
+    seen: list[str] = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.forward()
+
+        do_POST = do_OPTIONS = do_GET
+
+        def forward(self):
+            n = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(n) if n else None
+            if self.command == "POST" and self.path == "/v1/score":
+                seen.append(json.loads(body)["paragraphs"][0])
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+            req = urllib.request.Request(server + self.path, data=body, method=self.command, headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=120) as r:
+                    status, reply_headers, data = r.status, r.headers, r.read()
+            except urllib.error.HTTPError as e:
+                status, reply_headers, data = e.code, e.headers, e.read()
+            self.send_response(status)
+            for k, v in reply_headers.items():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length", "server", "date"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    httpd.shutdown()
+    httpd.server_close()
+
+
 def build_extension() -> Path:
     node = shutil.which("node")
     if node is None or not (EXTENSION / "node_modules").is_dir():
@@ -424,6 +484,32 @@ def test_a_verdict_no_passage_carries_is_explained(browser, server, fixture_page
         popup.screenshot(path=str(ARTIFACTS / "extension-popup-whole-article.png"))
     popup.close()
     page.close()
+
+
+FIRST_IN_VIEW_JS = """() => [...document.querySelectorAll('article p')]
+  .findIndex(p => p.getBoundingClientRect().bottom > 0)"""
+
+
+def test_long_article_scores_the_paragraphs_on_screen_first(browser, server, long_pages, recording_server):
+    """A long article goes to the server in chunks of 20 paragraphs; a reader scrolled down to
+    its end gets that chunk scored first, then the ones above, nearest first. Read from the
+    top, the chunks go in document order."""
+    context, worker, ext_id = browser
+    proxy, seen = recording_server
+    worker.evaluate("url => chrome.storage.sync.set({serverUrl: url, skipSites: []})", proxy)
+    try:
+        for fragment, order in (("#end", [40, 20, 0]), ("", [0, 20, 40])):
+            seen.clear()
+            page, tid = open_page(context, worker, f"{long_pages['url']}/long.html{fragment}")
+            state = wait_for_scan(worker, tid)
+            assert state["status"] == "done", state
+            texts = page.evaluate("() => [...document.querySelectorAll('article p')].map(p => p.textContent)")
+            first = page.evaluate(FIRST_IN_VIEW_JS)
+            assert len(texts) == LONG_PARAGRAPHS and (first >= 40 if fragment else first == 0), first
+            assert seen == [texts[i] for i in order], (fragment, [texts.index(t) if t in texts else t for t in seen])
+            page.close()
+    finally:
+        worker.evaluate("url => chrome.storage.sync.set({serverUrl: url})", server)
 
 
 def test_server_down_is_explained(browser, server, pages):

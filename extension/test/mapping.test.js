@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildTextIndex } from "../src/anchoring/text-index.js";
 import { extractArticle } from "../src/content/extract.js";
-import { anchorSentences, locateParagraphs } from "../src/content/mapping.js";
+import { anchorSentences, firstParagraphInView, locateParagraphs } from "../src/content/mapping.js";
 import { loadPage, rangeText, sentencesOf } from "./helpers.js";
 
 function anchorAll(doc, paragraphs, selectors) {
@@ -67,4 +67,12 @@ test("a duplicated sentence anchors to its own paragraph, not the first copy", (
   const { anchored } = anchorSentences(index, selectors[4], para, [{ sentence }]);
   assert.equal(anchored.length, 1);
   assert.ok(ps[4].contains(anchored[0].range.startContainer));
+});
+
+test("without layout (jsdom) no paragraph counts as in view, so chunks keep document order", () => {
+  const doc = loadPage("garbled-article");
+  const { paragraphs } = extractArticle(doc);
+  const index = buildTextIndex(doc.body);
+  assert.equal(firstParagraphInView(index, locateParagraphs(index, paragraphs)), -1);
+  assert.equal(firstParagraphInView(index, [null, null]), -1);
 });

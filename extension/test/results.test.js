@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chunkParagraphs, countResult, flaggedItems, mergeResults } from "../src/content/results.js";
+import { chunkParagraphs, countResult, flaggedItems, mergeResults, orderChunks } from "../src/content/results.js";
 import { reasonText, reasonsText, strength, verdictNote, verdictText } from "../src/shared/describe.js";
 import { isSkipped, normalizeHost, normalizeServerUrl, withDefaults } from "../src/shared/settings.js";
 
@@ -42,6 +42,19 @@ test("chunking keeps order and limits, and merging shifts passage indices", () =
   assert.equal(merged.article.verdict, "some passages look garbled");
   assert.ok(Math.abs(merged.article.probability - 0.25) < 1e-9);
   assert.equal(mergeResults([{ offset: 0, result: RESULT }]), RESULT);
+  const reversed = mergeResults([{ offset: 4, result: part("some passages look garbled", 0.7), chars: 100 }, { offset: 0, result: part("no signs", 0.1), chars: 300 }]);
+  assert.deepEqual(reversed, merged); // the order chunks come back in does not matter
+});
+
+test("chunks on screen go first", () => {
+  const chunks = chunkParagraphs(Array.from({ length: 65 }, (_, i) => `Paragraph ${i}.`), 20, 100000);
+  const offsets = (first) => orderChunks(chunks, first).map((c) => c.offset);
+  assert.deepEqual(offsets(-1), [0, 20, 40, 60]); // nothing in view, or no layout: document order
+  assert.deepEqual(offsets(5), [0, 20, 40, 60]);
+  assert.deepEqual(offsets(20), [20, 40, 60, 0]);
+  assert.deepEqual(offsets(47), [40, 60, 20, 0]); // then the ones above, nearest first
+  assert.deepEqual(offsets(64), [60, 40, 20, 0]);
+  assert.deepEqual(orderChunks(chunks, 47).flatMap((c) => c.paragraphs).sort(), chunks.flatMap((c) => c.paragraphs).sort());
 });
 
 test("reasons in words", () => {

@@ -7,8 +7,8 @@ import { loadSettings, isSkipped } from "../shared/settings.js";
 import { percent, reasonsText, strength, verdictText } from "../shared/describe.js";
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { extractArticle } from "./extract.js";
-import { anchorSentences, locateParagraphs } from "./mapping.js";
-import { chunkParagraphs, countResult, flaggedItems, mergeResults } from "./results.js";
+import { anchorSentences, firstParagraphInView, locateParagraphs } from "./mapping.js";
+import { chunkParagraphs, countResult, flaggedItems, mergeResults, orderChunks } from "./results.js";
 import { Highlighter } from "./highlight.js";
 import { TelltaleUI } from "./ui.js";
 
@@ -60,7 +60,8 @@ async function run({ force = false } = {}) {
   lastArticleKey = article.paragraphs.join("\n");
   const index = buildTextIndex(document.body);
   const selectors = locateParagraphs(index, article.paragraphs);
-  const chunks = chunkParagraphs(article.paragraphs);
+  // A long article goes in chunks, the ones on screen first.
+  const chunks = orderChunks(chunkParagraphs(article.paragraphs), firstParagraphInView(index, selectors));
   const current = { url: location.href, paragraphs: article.paragraphs, selectors, parts: [], result: null, items: [] };
   scan = current;
   clearMarks();

@@ -27,6 +27,21 @@ export function locateParagraphs(index, paragraphs) {
 }
 
 /**
+ * Index of the first paragraph that is in the viewport or below it (its box ends under the
+ * viewport's top), -1 when every located paragraph is above it or the page has no layout.
+ */
+export function firstParagraphInView(index, selectors) {
+  for (const [i, sel] of selectors.entries()) {
+    const range = sel && sel.position ? rangeFromOffsets(index, sel.position.start, sel.position.end) : null;
+    if (!range) continue;
+    if (typeof range.getBoundingClientRect !== "function") return -1; // no layout (jsdom)
+    const rect = range.getBoundingClientRect();
+    if ((rect.width || rect.height) && rect.bottom > 0) return i;
+  }
+  return -1;
+}
+
+/**
  * Selector of a sentence (paragraph-relative offsets) from its paragraph's selector: the
  * position inside the paragraph and the quote with context from the paragraph's text.
  */

@@ -22,6 +22,20 @@ export function chunkParagraphs(paragraphs, maxParagraphs = CHUNK_PARAGRAPHS, ma
 }
 
 /**
+ * The order to send chunks in: the one holding paragraph `first` (the first paragraph in or
+ * below the viewport) and those after it, then those before it, nearest first, so the part
+ * of the article the reader is looking at gets its marks first. `first` < 0 (unknown, or the
+ * reader is past the article): document order.
+ */
+export function orderChunks(chunks, first) {
+  if (!(first >= 0)) return chunks;
+  let at = -1;
+  chunks.forEach((c, i) => { if (c.offset <= first) at = i; });
+  if (at <= 0) return chunks;
+  return [...chunks.slice(at), ...chunks.slice(0, at).reverse()];
+}
+
+/**
  * Merge chunk results [{offset, result}] into one result over all paragraphs. One chunk:
  * the server's result as is. Several (long articles): passage indices are shifted by the
  * chunk's offset; the article probability is the mean of the chunks' article
@@ -29,6 +43,7 @@ export function chunkParagraphs(paragraphs, maxParagraphs = CHUNK_PARAGRAPHS, ma
  */
 export function mergeResults(parts) {
   if (parts.length === 1 && parts[0].offset === 0) return parts[0].result;
+  parts = [...parts].sort((a, b) => a.offset - b.offset); // chunks may arrive out of order (orderChunks)
   const passages = [];
   let weighted = 0;
   let chars = 0;
