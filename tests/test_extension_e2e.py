@@ -9,7 +9,8 @@ the server through its own options storage, as a user would with the options pag
 
 Checked: the garbled paragraphs get highlights, a clean page gets none, the badge count
 equals the server's flagged passage count, the tooltip's text, the popup's verdict, the
-message when the server is down, and that no element box of the page moves. Screenshots
+message when the server is down, that a long article's part on screen is sent first, and
+that no element box of the page moves. Screenshots
 go to ``artifacts/`` (kept by CI as test artifacts).
 
 Needs: ``apt-get install chromium``, ``pip install playwright`` (no ``playwright install``),
