@@ -1,7 +1,7 @@
 // Results in words, for the tooltip and the popup. Everything here is plain text: callers
 // put it into the page with textContent, never as HTML.
 
-/** The server's verdict strings (scorer/scoring.py), from least to most severe. */
+/** The server's verdict strings (scorer/results.py), from least to most severe. */
 export const VERDICT = {
   clean: "no signs",
   passages: "some passages look garbled",
