@@ -317,6 +317,10 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 _DOUBLED = re.compile(r"\b(the|a|an|of|to|and|or|with|from)\s+(\1)\b(?![-'’])", re.I)
 
 
+def _quoted(words: Iterable[str]) -> str:
+    return ", ".join(f'"{w}"' for w in words)
+
+
 def doubled_words(sentences) -> list[Signal]:
     """Signals for a function word written twice in a row ("the the", "of of");
     the pair is marked. "The The" (a band's name) is left alone."""
@@ -327,7 +331,7 @@ def doubled_words(sentences) -> list[Signal]:
         if spans:
             pairs = sorted({s.text[a:b].lower() for a, b in spans})
             signals.append(Signal("doubled_word", pi, tuple((s.start + a, s.start + b) for a, b in spans),
-                                  "word written twice: " + ", ".join(f'"{w}"' for w in pairs), True,
+                                  "word written twice: " + _quoted(pairs), True,
                                   {"words": len(spans)}))
     return signals
 
@@ -343,10 +347,9 @@ SPLIT_MIN_GAP = 1.2  # and 16 times as common as its rarer piece
 # 3 typos ("wh ich", "sh are", "be en"); on 39,099 WMT dev rows, one human "fund raiser".
 
 
-@lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
     # wordfreq's "small" English list (words down to ~1 per million, about 4 MB in
-    # memory); a rarer word reads as 0
+    # memory); a rarer word reads as 0. wordfreq caches its own lookups.
     return zipf_frequency(word, "en", wordlist="small")
 
 
@@ -368,7 +371,7 @@ def split_words(sentences) -> list[Signal]:
                 found.append(text[a.start():b.end()])
         if spans:
             signals.append(Signal("split_word", pi, tuple(spans),
-                                  "word broken in two: " + ", ".join(f'"{w}"' for w in found), True,
+                                  "word broken in two: " + _quoted(found), True,
                                   {"words": len(spans)}))
     return signals
 

@@ -144,7 +144,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def serve(directory: Path):
     """Files of ``directory`` on a loopback port: yields {"port": ..., "url": "http://127.0.0.1:<port>"}."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
+    yield from serve_with(functools.partial(QuietHandler, directory=str(directory)))
+
+
+def serve_with(handler):
+    """An HTTP server with ``handler`` on a loopback port, in a thread: yields {"port", "url"}."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     port = httpd.server_address[1]
@@ -227,11 +231,8 @@ def recording_server(server):
         def log_message(self, *args):
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
-    httpd.shutdown()
-    httpd.server_close()
+    for proxy in serve_with(Proxy):
+        yield proxy["url"], seen
 
 
 def build_extension() -> Path:

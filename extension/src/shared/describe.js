@@ -60,29 +60,29 @@ function humanType(type) {
   return String(type || "cue").replace(/[_-]+/g, " ").slice(0, 60);
 }
 
+// Reasons told by the words their spans mark: [label before the words, line without them].
+const WORD_REASONS = {
+  suspicious_words: ["Odd word choices", "Odd word choices"],
+  doubled_word: ["Word written twice", "A word is written twice in a row"],
+  split_word: ["Word broken in two", "A word is broken in two"],
+};
+
 /** One line of text per reason. `paragraph` is the scored paragraph the spans index. */
 export function reasonText(reason, paragraph = "") {
   if (!reason || typeof reason !== "object") return null;
+  if (Object.hasOwn(WORD_REASONS, reason.type)) {
+    const [label, bare] = WORD_REASONS[reason.type];
+    const words = spansText(paragraph, reason.spans);
+    return words ? `${label}: ${words}` : bare;
+  }
   switch (reason.type) {
     case "classifier":
       return `The detector rates the wording ${percent(reason.probability)} likely machine-made`;
-    case "suspicious_words": {
-      const words = spansText(paragraph, reason.spans);
-      return words ? `Odd word choices: ${words}` : "Odd word choices";
-    }
     case "name_variants": {
       const names = (reason.names || []).filter((n) => typeof n === "string").slice(0, 4);
       return names.length >= 2
         ? `Name spelled ${names.length === 2 ? "two" : "several"} ways: ${names.join(" / ")}`
         : "A name is spelled in different ways in the article";
-    }
-    case "doubled_word": {
-      const words = spansText(paragraph, reason.spans);
-      return words ? `Word written twice: ${words}` : "A word is written twice in a row";
-    }
-    case "split_word": {
-      const words = spansText(paragraph, reason.spans);
-      return words ? `Word broken in two: ${words}` : "A word is broken in two";
     }
     case "mojibake":
       return "Broken characters (text damaged by a wrong encoding)";
