@@ -7,7 +7,11 @@ folder named by ``TELLTALE_DATA``); nothing here copies them into the repo.
 - ``bbc-news``: clean human news articles; split by a hash of the article id
   into ``train`` (70%), ``calib`` (10%: thresholds) and ``test`` (20%: the
   held-out share reported by ``telltale eval``, never trained on).
-- ``reuters-21578``: 1987 newswire, extra clean English.
+- ``reuters-21578``: 1987 newswire, extra clean English, split by position
+  (:func:`wire_split`): the first 6,000 stories are bases of synthetic damage in
+  training, the next 7,000 may give clean wire to training (``--wire-sentences``),
+  the last 3,252 are held out (the share of clean wire stories ``telltale eval``
+  reports as flagged).
 """
 
 from __future__ import annotations
@@ -70,6 +74,24 @@ def reuters_stories(root: Path, limit: int | None = None) -> list[dict]:
             break
         out.append(story)
     return out
+
+
+# Reuters stories by position: [0, WIRE_DAMAGED) carry synthetic damage in training,
+# [WIRE_DAMAGED, WIRE_HELD_OUT) may be clean wire in training, the rest is never trained on.
+WIRE_DAMAGED = 6000
+WIRE_HELD_OUT = 13000
+WIRE_SPLITS = ("damage", "clean", "test")
+
+
+def wire_split(root: Path, split: str) -> list[dict]:
+    """Reuters stories of one split: ``damage`` (bases of synthetic damage),
+    ``clean`` (clean wire that training may add) or ``test`` (held out)."""
+    if split not in WIRE_SPLITS:
+        raise ValueError(f"split must be one of {WIRE_SPLITS}, not {split!r}")
+    stories = reuters_stories(root)
+    lo, hi = {"damage": (0, WIRE_DAMAGED), "clean": (WIRE_DAMAGED, WIRE_HELD_OUT),
+              "test": (WIRE_HELD_OUT, len(stories))}[split]
+    return stories[lo:hi]
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
 """``telltale eval``: measure a model on data it did not train on.
 
-Everything here is computed from raw logits of four sets, none trained on:
+Everything here is computed from raw logits of five sets, none trained on:
 
 - wmt-mt-detect ``dev`` sentences (machine vs human, WMT22 de/zh->en and
   original English), read in context as an article's are and also each read
   alone; 5-sentence passages cut from its streams
   (:func:`scorer.data.wmt_passages`), each read as one text; whole documents;
 - the BBC ``calib`` split (thresholds only) and ``test`` split (the share of
-  clean news flagged), see :func:`scorer.data.bbc_split`.
+  clean news flagged), see :func:`scorer.data.bbc_split`;
+- the held-out Reuters stories (:func:`scorer.data.wire_split`, prose only): the
+  share of clean 1987 wire copy flagged, a second kind of clean news.
 
 Calibration (:func:`calibrate`) is Platt scaling per level fitted on dev with
 both classes weighted equally; thresholds come from BBC ``calib`` so that
@@ -89,7 +91,7 @@ def score_datasets(det, root: Path, limit: int | None = None, progress: bool = T
     5-sentence passage is read as one text of its own; a document pools the
     in-context logits of its lines; a BBC article is read whole.
     """
-    from .train import sentences_of
+    from .train import sentences_of, wire_prose
 
     rows = data.wmt_rows(root, "dev")
     if limit and limit < len(rows):  # whole documents, so passages stay consecutive
@@ -105,16 +107,17 @@ def score_datasets(det, root: Path, limit: int | None = None, progress: bool = T
     passage_logits = _in_runs(det, [list(p.texts) for p in passages], "dev passages", progress)
     docs = data.wmt_documents(rows)
 
-    bbc = {}
-    for split in ("calib", "test"):
-        articles = data.bbc_articles(root, split)
+    def articles(items: list[dict], desc: str) -> list[dict]:
         if limit:
-            articles = articles[: max(10, limit // 100)]
-        paras = [[p for p in (sentences_of([x]) for x in a["paragraphs"]) if p] for a in articles]
+            items = items[: max(10, limit // 100)]
+        paras = [[p for p in (sentences_of([x]) for x in a["paragraphs"]) if p] for a in items]
         flat = [[s for p in ps for s in p] for ps in paras]
-        logits = _in_runs(det, flat, f"bbc {split}", progress)
-        bbc[split] = [{"paragraphs": [len(p) for p in ps], "sentences": f, "logits": lg}
-                      for ps, f, lg in zip(paras, flat, logits)]
+        logits = _in_runs(det, flat, desc, progress)
+        return [{"paragraphs": [len(p) for p in ps], "sentences": f, "logits": lg}
+                for ps, f, lg in zip(paras, flat, logits)]
+
+    bbc = {split: articles(data.bbc_articles(root, split), f"bbc {split}") for split in ("calib", "test")}
+    wire = articles(wire_prose(data.wire_split(root, "test")), "wire test")
     return {
         "rows": [{k: r.get(k) for k in ("label", "kind", "system", "pair", "da")}
                  | {"logit": in_context[(data.stream_key(r), r["text"])], "logit_alone": alone[r["text"]]}
@@ -125,11 +128,12 @@ def score_datasets(det, root: Path, limit: int | None = None, progress: bool = T
                        "logit": pool(np.array([in_context[(d.stream, t)] for t in d.texts]), word_lengths(d.texts))}
                       for d in docs],
         "bbc": bbc,
+        "wire": wire,
     }
 
 
-def _bbc_units(articles: list[dict]) -> dict[str, np.ndarray]:
-    """Raw logits of BBC sentences, paragraphs (passages) and whole articles,
+def _article_units(articles: list[dict]) -> dict[str, np.ndarray]:
+    """Raw logits of clean articles' sentences, paragraphs (passages) and whole articles,
     plus each article's highest sentence and passage logit."""
     sent, para, art, max_sent, max_para = [], [], [], [], []
     for a in articles:
@@ -163,7 +167,7 @@ def calibrate(scored: dict) -> tuple[dict, dict]:
         "passage": _platt([p["logit"] for p in scored["passages"]], [p["label"] for p in scored["passages"]]),
         "article": _platt([d["logit"] for d in scored["documents"]], [d["label"] for d in scored["documents"]]),
     }
-    clean = _bbc_units(scored["bbc"]["calib"])
+    clean = _article_units(scored["bbc"]["calib"])
     thresholds = {}
     for level, q in CLEAN_QUANTILE.items():
         a, b = cal[level]
@@ -224,37 +228,47 @@ def metrics(det, scored: dict) -> dict:
                "flagged_at_threshold": float((p[idx] >= info.threshold).mean())}
         for name, idx in sorted(systems.items())
     }
-    bbc = _bbc_units(scored["bbc"]["test"])
-    out["bbc_test"] = {
-        "articles": int(len(bbc["article"])), "passages": int(len(bbc["passage"])), "sentences": int(len(bbc["sentence"])),
-        "sentences_flagged": float((det.probabilities(bbc["sentence"]) >= info.threshold).mean()),
-        "passages_flagged": float((det.probabilities(bbc["passage"], "passage") >= info.passage_threshold).mean()),
-        "articles_flagged": float((det.probabilities(bbc["article"], "article") >= info.article_threshold).mean()),
-    }
+    for name, articles in (("bbc_test", scored["bbc"]["test"]), ("wire_test", scored.get("wire", []))):
+        u = _article_units(articles)
+        out[name] = {
+            "articles": int(len(u["article"])), "passages": int(len(u["passage"])), "sentences": int(len(u["sentence"])),
+            "sentences_flagged": _share(det.probabilities(u["sentence"]) >= info.threshold),
+            "passages_flagged": _share(det.probabilities(u["passage"], "passage") >= info.passage_threshold),
+            "articles_flagged": _share(det.probabilities(u["article"], "article") >= info.article_threshold),
+        }
     return out
+
+
+def _share(hits: np.ndarray) -> float:
+    return float(hits.mean()) if len(hits) else float("nan")
 
 
 def product_metrics(det, root: Path, progress: bool = True) -> dict:
     """What a reader sees: the whole :class:`scorer.Scorer` pipeline (classifier,
-    cues, thresholds, verdict) on the BBC ``test`` articles, and on the
-    data-driven cases in ``tests/cases`` when run from a checkout."""
+    cues, thresholds, verdict) on the BBC ``test`` articles and the held-out
+    Reuters stories, and on the data-driven cases in ``tests/cases`` when run from a checkout."""
     from tqdm.auto import tqdm
 
+    from .results import VERDICT_ARTICLE
     from .scoring import Scorer
+    from .train import wire_prose
 
     scorer = Scorer(det)
-    verdicts, sentences, flagged = [], 0, 0
-    for a in tqdm(data.bbc_articles(root, "test"), desc="bbc test (full pipeline)", disable=not progress):
-        r = scorer.score(paragraphs=a["paragraphs"])
-        verdicts.append(r.article.verdict)
-        sentences += r.article.sentences
-        flagged += r.article.flagged_sentences
-    out = {"bbc_test_pipeline": {
-        "articles": len(verdicts),
-        "articles_not_no_signs": float(np.mean([v != "no signs" for v in verdicts])),
-        "articles_likely_machine": float(np.mean([v == "likely machine-translated or garbled" for v in verdicts])),
-        "sentences_flagged": flagged / max(1, sentences),
-    }}
+    out = {}
+    for name, articles in (("bbc_test", data.bbc_articles(root, "test")),
+                           ("wire_test", wire_prose(data.wire_split(root, "test")))):
+        verdicts, sentences, flagged = [], 0, 0
+        for a in tqdm(articles, desc=f"{name.replace('_', ' ')} (full pipeline)", disable=not progress):
+            r = scorer.score(paragraphs=a["paragraphs"])
+            verdicts.append(r.article.verdict)
+            sentences += r.article.sentences
+            flagged += r.article.flagged_sentences
+        out[f"{name}_pipeline"] = {
+            "articles": len(verdicts),
+            "articles_not_no_signs": float(np.mean([v != "no signs" for v in verdicts])),
+            "articles_likely_machine": float(np.mean([v == VERDICT_ARTICLE for v in verdicts])),
+            "sentences_flagged": flagged / max(1, sentences),
+        }
     cases = Path(__file__).resolve().parent.parent / "tests" / "cases"
     if cases.is_dir():
         # by what each case expects, known failures included: the honest rate
@@ -302,12 +316,21 @@ def print_report(m: dict) -> None:
     print(f"BBC test split ({b['articles']} articles, {b['sentences']} sentences), never trained on:")
     print(f"  sentences flagged {b['sentences_flagged']:.2%}   passages flagged {b['passages_flagged']:.2%}"
           f"   articles flagged {b['articles_flagged']:.2%}   (classifier alone)")
-    if "bbc_test_pipeline" in m:
-        q = m["bbc_test_pipeline"]
-        print(f"  full pipeline: sentences flagged {q['sentences_flagged']:.2%}, articles with any flag "
-              f"{q['articles_not_no_signs']:.2%}, articles 'likely machine' {q['articles_likely_machine']:.2%}")
+    _print_pipeline(m.get("bbc_test_pipeline"))
+    if m.get("wire_test", {}).get("articles"):
+        w = m["wire_test"]
+        print(f"Reuters 1987 wire, held out ({w['articles']} stories of prose, {w['sentences']} sentences), never trained on:")
+        print(f"  sentences flagged {w['sentences_flagged']:.2%}   passages flagged {w['passages_flagged']:.2%}"
+              f"   articles flagged {w['articles_flagged']:.2%}   (classifier alone)")
+        _print_pipeline(m.get("wire_test_pipeline"))
     for name, v in m.get("cases", {}).items():
         print(f"tests/cases, {name} (known failures included): {v['flagged']:.0%} of {v['cases']} flagged")
+
+
+def _print_pipeline(q: dict | None) -> None:
+    if q:
+        print(f"  full pipeline: sentences flagged {q['sentences_flagged']:.2%}, articles with any flag "
+              f"{q['articles_not_no_signs']:.2%}, articles 'likely machine' {q['articles_likely_machine']:.2%}")
 
 
 def main(args) -> int:

@@ -43,7 +43,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--machine-rows", type=int, default=55000, help="machine rows sampled from wmt train")
     p.add_argument("--bbc-sentences", type=int, default=6000, help="clean BBC train sentences")
     p.add_argument("--wire-sentences", type=int, default=0,
-                   help="clean Reuters sentences (stories the synthetic damage does not use)")
+                   help="clean Reuters sentences (stories neither the synthetic damage uses nor "
+                        "telltale eval holds out)")
     p.add_argument("--synthetic", type=int, default=8000, help="synthetic garbled sentences (needs scorer.corrupt)")
     p.add_argument("--window-sizes", type=_sizes, default=WINDOW_SIZES,
                    help="comma-separated window sizes drawn with equal chance (default %(default)s)")
@@ -116,8 +117,14 @@ def _take(windows: list[list], budget: int) -> list[list]:
     return out
 
 
-# Reuters stories that carry synthetic damage (the first ones); clean wire sentences come after them.
-DAMAGED_WIRE_STORIES = 6000
+# Reuters stories that carry synthetic damage (the first ones); clean wire sentences come after
+# them, and the last stories are held out for evaluation (:func:`scorer.data.wire_split`).
+DAMAGED_WIRE_STORIES = data.WIRE_DAMAGED
+
+
+def wire_prose(stories: list[dict]) -> list[dict]:
+    """Stories with at least three sentences of six words or more (not price tables)."""
+    return [a for a in stories if sum(len(s.split()) >= 6 for s in sentences_of(a["paragraphs"])) >= 3]
 
 
 def _poor(row: dict) -> bool:
@@ -162,7 +169,7 @@ def build_training_set(root: Path, args, rng: random.Random) -> list[Window]:
         # style) is never the cue.
         corruptor = Corruptor(args.seed)
         other = article_windows(bbc[len(bbc) // 2 :])
-        wire = article_windows(data.reuters_stories(root, limit=DAMAGED_WIRE_STORIES))
+        wire = article_windows(data.wire_split(root, "damage"))
         rng.shuffle(other)
         rng.shuffle(wire)
         half = args.synthetic // 2
@@ -179,8 +186,7 @@ def build_training_set(root: Path, args, rng: random.Random) -> list[Window]:
         # Clean wire copy by native writers, much of it about foreign places and
         # institutions: news about Argentina or Liberia is not machine-translated
         # because of its subject. Stories the synthetic damage never touches, prose only.
-        prose = [a for a in data.reuters_stories(root)[DAMAGED_WIRE_STORIES:]
-                 if sum(len(s.split()) >= 6 for s in sentences_of(a["paragraphs"])) >= 3]
+        prose = wire_prose(data.wire_split(root, "clean"))
         clean_wire = article_windows(prose)
         rng.shuffle(clean_wire)
         out += [Window(tuple(w), (0,) * len(w), ((),) * len(w)) for w in _take(clean_wire, args.wire_sentences)]

@@ -36,9 +36,19 @@ def test_clean_wire_sentences_are_added_after_the_default_set(root):
     added = more[len(default):]
     assert 300 <= sum(len(w.texts) for w in added) < 300 + max(train.WINDOW_SIZES)
     assert all(set(w.labels) == {0} and all(s == () for s in w.spans) for w in added)
-    # not the synthetic damage's stories (the corpus repeats a few lines, e.g. "Shr 50 cts vs 40 cts")
-    damaged = data.reuters_stories(root, limit=train.DAMAGED_WIRE_STORIES)
-    damaged_bases = {s for story in damaged for s in story["paragraphs"]}
+    # neither the synthetic damage's stories nor the held-out ones (the corpus repeats a
+    # few lines, e.g. "Shr 50 cts vs 40 cts")
     texts = [t for w in added for t in w.texts]
-    assert sum(t in damaged_bases for t in texts) <= 0.02 * len(texts)
+    for split in ("damage", "test"):
+        lines = {s for story in data.wire_split(root, split) for s in story["paragraphs"]}
+        assert sum(any(t in line for line in lines) for t in texts) <= 0.02 * len(texts), split
     assert all(len(t.split()) >= 3 for w in added for t in w.texts)
+
+
+def test_the_wire_splits_cover_the_corpus_in_order(root):
+    splits = [data.wire_split(root, s) for s in data.WIRE_SPLITS]
+    assert [len(x) for x in splits[:2]] == [data.WIRE_DAMAGED, data.WIRE_HELD_OUT - data.WIRE_DAMAGED]
+    assert [x["id"] for s in splits for x in s] == [x["id"] for x in data.reuters_stories(root)]
+    assert len(splits[2]) > 3000  # the held-out stories telltale eval scores
+    with pytest.raises(ValueError, match="split must be one of"):
+        data.wire_split(root, "train")
