@@ -117,11 +117,6 @@ def _take(windows: list[list], budget: int) -> list[list]:
     return out
 
 
-# Reuters stories that carry synthetic damage (the first ones); clean wire sentences come after
-# them, and the last stories are held out for evaluation (:func:`scorer.data.wire_split`).
-DAMAGED_WIRE_STORIES = data.WIRE_DAMAGED
-
-
 def wire_prose(stories: list[dict]) -> list[dict]:
     """Stories with at least three sentences of six words or more (not price tables)."""
     return [a for a in stories if sum(len(s.split()) >= 6 for s in sentences_of(a["paragraphs"])) >= 3]
@@ -185,7 +180,8 @@ def build_training_set(root: Path, args, rng: random.Random) -> list[Window]:
     if args.wire_sentences:
         # Clean wire copy by native writers, much of it about foreign places and
         # institutions: news about Argentina or Liberia is not machine-translated
-        # because of its subject. Stories the synthetic damage never touches, prose only.
+        # because of its subject. Stories neither the synthetic damage nor telltale eval
+        # uses (scorer.data.wire_split), prose only.
         prose = wire_prose(data.wire_split(root, "clean"))
         clean_wire = article_windows(prose)
         rng.shuffle(clean_wire)
