@@ -45,7 +45,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", help="shared data folder (default: $TELLTALE_DATA or ../shared/data)")
     p.add_argument("--out", default="eval.json", help="where to write the JSON report (default eval.json)")
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--limit", type=int, help="score about N dev rows, whole documents (a quick look, not a result)")
+    p.add_argument("--limit", type=int, help="score about N dev rows, whole documents, and N/100 articles (at least 10) of "
+                        "each clean set (a quick look, not a result)")
 
 
 def _roc_auc(y, s) -> float:
@@ -243,10 +244,12 @@ def _share(hits: np.ndarray) -> float:
     return float(hits.mean()) if len(hits) else float("nan")
 
 
-def product_metrics(det, root: Path, progress: bool = True) -> dict:
+def product_metrics(det, root: Path, progress: bool = True, limit: int | None = None) -> dict:
     """What a reader sees: the whole :class:`scorer.Scorer` pipeline (classifier,
     cues, thresholds, verdict) on the BBC ``test`` articles and the held-out
-    Reuters stories, and on the data-driven cases in ``tests/cases`` when run from a checkout."""
+    Reuters stories (with ``limit``, the first ``limit // 100`` of each, at least 10, as
+    :func:`score_datasets` takes), and on the data-driven cases in ``tests/cases`` when run
+    from a checkout."""
     from tqdm.auto import tqdm
 
     from .results import VERDICT_ARTICLE
@@ -257,6 +260,8 @@ def product_metrics(det, root: Path, progress: bool = True) -> dict:
     out = {}
     for name, articles in (("bbc_test", data.bbc_articles(root, "test")),
                            ("wire_test", wire_prose(data.wire_split(root, "test")))):
+        if limit:
+            articles = articles[: max(10, limit // 100)]
         verdicts, sentences, flagged = [], 0, 0
         for a in tqdm(articles, desc=f"{name.replace('_', ' ')} (full pipeline)", disable=not progress):
             r = scorer.score(paragraphs=a["paragraphs"])
@@ -339,7 +344,7 @@ def main(args) -> int:
     det = load_detector(args.model, threads=args.threads)
     root = data.data_dir(args.data)
     scored = score_datasets(det, root, limit=args.limit)
-    m = metrics(det, scored) | product_metrics(det, root)
+    m = metrics(det, scored) | product_metrics(det, root, limit=args.limit)
     print_report(m)
     write_report(m, Path(args.out), command="telltale eval " + " ".join(sys.argv[2:]))
     print(f"wrote {args.out}")
