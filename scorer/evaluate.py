@@ -58,6 +58,17 @@ def _roc_auc(y, s) -> float:
     return float(roc_auc_score(y, s))
 
 
+def clean_articles(root: Path, name: str, limit: int | None = None) -> list[dict]:
+    """Clean news never trained on: ``"bbc calib"``, ``"bbc test"`` (BBC splits) or
+    ``"wire test"`` (the held-out Reuters stories of prose); with ``limit`` (a quick
+    look), only the first ``limit // 100`` of them, at least 10."""
+    from .train import wire_prose
+
+    source, split = name.split()
+    items = data.bbc_articles(root, split) if source == "bbc" else wire_prose(data.wire_split(root, split))
+    return items[: max(10, limit // 100)] if limit else items
+
+
 def _in_runs(det, runs: list[list[str]], desc: str, progress: bool, chunk: int = 2048) -> list[np.ndarray]:
     """Raw logits of each run of consecutive sentences, read in context as an article is."""
     from tqdm.auto import tqdm
@@ -92,7 +103,7 @@ def score_datasets(det, root: Path, limit: int | None = None, progress: bool = T
     5-sentence passage is read as one text of its own; a document pools the
     in-context logits of its lines; a BBC article is read whole.
     """
-    from .train import sentences_of, wire_prose
+    from .train import sentences_of
 
     rows = data.wmt_rows(root, "dev")
     if limit and limit < len(rows):  # whole documents, so passages stay consecutive
@@ -108,17 +119,16 @@ def score_datasets(det, root: Path, limit: int | None = None, progress: bool = T
     passage_logits = _in_runs(det, [list(p.texts) for p in passages], "dev passages", progress)
     docs = data.wmt_documents(rows)
 
-    def articles(items: list[dict], desc: str) -> list[dict]:
-        if limit:
-            items = items[: max(10, limit // 100)]
-        paras = [[p for p in (sentences_of([x]) for x in a["paragraphs"]) if p] for a in items]
+    def articles(name: str) -> list[dict]:
+        paras = [[p for p in (sentences_of([x]) for x in a["paragraphs"]) if p]
+                 for a in clean_articles(root, name, limit)]
         flat = [[s for p in ps for s in p] for ps in paras]
-        logits = _in_runs(det, flat, desc, progress)
+        logits = _in_runs(det, flat, name, progress)
         return [{"paragraphs": [len(p) for p in ps], "sentences": f, "logits": lg}
                 for ps, f, lg in zip(paras, flat, logits)]
 
-    bbc = {split: articles(data.bbc_articles(root, split), f"bbc {split}") for split in ("calib", "test")}
-    wire = articles(wire_prose(data.wire_split(root, "test")), "wire test")
+    bbc = {split: articles(f"bbc {split}") for split in ("calib", "test")}
+    wire = articles("wire test")
     return {
         "rows": [{k: r.get(k) for k in ("label", "kind", "system", "pair", "da")}
                  | {"logit": in_context[(data.stream_key(r), r["text"])], "logit_alone": alone[r["text"]]}
@@ -229,7 +239,7 @@ def metrics(det, scored: dict) -> dict:
                "flagged_at_threshold": float((p[idx] >= info.threshold).mean())}
         for name, idx in sorted(systems.items())
     }
-    for name, articles in (("bbc_test", scored["bbc"]["test"]), ("wire_test", scored.get("wire", []))):
+    for name, articles in (("bbc_test", scored["bbc"]["test"]), ("wire_test", scored["wire"])):
         u = _article_units(articles)
         out[name] = {
             "articles": int(len(u["article"])), "passages": int(len(u["passage"])), "sentences": int(len(u["sentence"])),
@@ -247,28 +257,23 @@ def _share(hits: np.ndarray) -> float:
 def product_metrics(det, root: Path, progress: bool = True, limit: int | None = None) -> dict:
     """What a reader sees: the whole :class:`scorer.Scorer` pipeline (classifier,
     cues, thresholds, verdict) on the BBC ``test`` articles and the held-out
-    Reuters stories (with ``limit``, the first ``limit // 100`` of each, at least 10, as
-    :func:`score_datasets` takes), and on the data-driven cases in ``tests/cases`` when run
+    Reuters stories (:func:`clean_articles`), and on the data-driven cases in ``tests/cases`` when run
     from a checkout."""
     from tqdm.auto import tqdm
 
     from .results import VERDICT_ARTICLE
     from .scoring import Scorer
-    from .train import wire_prose
 
     scorer = Scorer(det)
     out = {}
-    for name, articles in (("bbc_test", data.bbc_articles(root, "test")),
-                           ("wire_test", wire_prose(data.wire_split(root, "test")))):
-        if limit:
-            articles = articles[: max(10, limit // 100)]
+    for name in ("bbc test", "wire test"):
         verdicts, sentences, flagged = [], 0, 0
-        for a in tqdm(articles, desc=f"{name.replace('_', ' ')} (full pipeline)", disable=not progress):
+        for a in tqdm(clean_articles(root, name, limit), desc=f"{name} (full pipeline)", disable=not progress):
             r = scorer.score(paragraphs=a["paragraphs"])
             verdicts.append(r.article.verdict)
             sentences += r.article.sentences
             flagged += r.article.flagged_sentences
-        out[f"{name}_pipeline"] = {
+        out[f"{name.replace(' ', '_')}_pipeline"] = {
             "articles": len(verdicts),
             "articles_not_no_signs": float(np.mean([v != "no signs" for v in verdicts])),
             "articles_likely_machine": float(np.mean([v == VERDICT_ARTICLE for v in verdicts])),
@@ -302,7 +307,7 @@ def write_report(report: dict, path: Path, command: str) -> None:
 
 
 def print_report(m: dict) -> None:
-    d, b = m["dev"], m["bbc_test"]
+    d = m["dev"]
     print(f"model {m['model']['name']} {m['model']['version']}  thresholds {m['thresholds']}")
     print(f"dev ({d['sentences']} sentences: {d['machine']} machine, {d['human']} human)")
     print(f"  sentence ROC-AUC           {d['sentence_auc']:.3f}   accuracy@0.5 {d['sentence_accuracy']:.3f}"
@@ -318,24 +323,20 @@ def print_report(m: dict) -> None:
     print("  per system (AUC vs dev human rows, flagged at threshold):")
     for name, v in d["by_system"].items():
         print(f"    {name:<32} {v['auc_vs_human']:.3f}  {v['flagged_at_threshold']:.3f}  ({v['rows']} rows)")
-    print(f"BBC test split ({b['articles']} articles, {b['sentences']} sentences), never trained on:")
-    print(f"  sentences flagged {b['sentences_flagged']:.2%}   passages flagged {b['passages_flagged']:.2%}"
-          f"   articles flagged {b['articles_flagged']:.2%}   (classifier alone)")
-    _print_pipeline(m.get("bbc_test_pipeline"))
-    if m.get("wire_test", {}).get("articles"):
-        w = m["wire_test"]
-        print(f"Reuters 1987 wire, held out ({w['articles']} stories of prose, {w['sentences']} sentences), never trained on:")
-        print(f"  sentences flagged {w['sentences_flagged']:.2%}   passages flagged {w['passages_flagged']:.2%}"
-              f"   articles flagged {w['articles_flagged']:.2%}   (classifier alone)")
-        _print_pipeline(m.get("wire_test_pipeline"))
+    for name, title in (("bbc_test", "BBC test split ({} articles"),
+                        ("wire_test", "Reuters 1987 wire, held out ({} stories of prose")):
+        c = m.get(name)
+        if not c or not c["articles"]:
+            continue
+        print(title.format(c["articles"]) + f", {c['sentences']} sentences), never trained on:")
+        print(f"  sentences flagged {c['sentences_flagged']:.2%}   passages flagged {c['passages_flagged']:.2%}"
+              f"   articles flagged {c['articles_flagged']:.2%}   (classifier alone)")
+        q = m.get(f"{name}_pipeline")
+        if q:
+            print(f"  full pipeline: sentences flagged {q['sentences_flagged']:.2%}, articles with any flag "
+                  f"{q['articles_not_no_signs']:.2%}, articles 'likely machine' {q['articles_likely_machine']:.2%}")
     for name, v in m.get("cases", {}).items():
         print(f"tests/cases, {name} (known failures included): {v['flagged']:.0%} of {v['cases']} flagged")
-
-
-def _print_pipeline(q: dict | None) -> None:
-    if q:
-        print(f"  full pipeline: sentences flagged {q['sentences_flagged']:.2%}, articles with any flag "
-              f"{q['articles_not_no_signs']:.2%}, articles 'likely machine' {q['articles_likely_machine']:.2%}")
 
 
 def main(args) -> int:
