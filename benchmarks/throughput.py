@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 
 import common
 
@@ -45,17 +44,17 @@ def main(argv=None) -> int:
     for precision in common.precisions(args.precisions):
         det = common.load_scorer(args.model, precision, args.threads).detector
         default_budget = det.token_budget
+
+        def one_pass():
+            for i in range(0, len(sentences), args.batch):
+                batch = sentences[i:i + args.batch]
+                det.predict(batch, runs=[len(batch)])  # consecutive sentences, read in context
+
         for budget in budgets:
             det.token_budget = budget or default_budget
             warm = sentences[: args.batch]
             det.predict(warm, runs=[len(warm)])  # warm-up
-            passes = []
-            for _ in range(max(1, args.repeats)):
-                t0 = time.perf_counter()
-                for i in range(0, len(sentences), args.batch):
-                    batch = sentences[i:i + args.batch]
-                    det.predict(batch, runs=[len(batch)])  # consecutive sentences, read in context
-                passes.append(time.perf_counter() - t0)
+            passes = [ms / 1000 for ms in common.time_calls(one_pass, max(1, args.repeats), warmup=0)]
             seconds = statistics.median(passes)
             bound = flops / common.rate_for(precision, rates)
             rows.append({"precision": precision, "token_budget": det.token_budget, "seconds": seconds,
