@@ -283,14 +283,32 @@ def product_metrics(det, root: Path, progress: bool = True, limit: int | None = 
     if cases.is_dir():
         # by what each case expects, known failures included: the honest rate
         hits: dict[str, list[bool]] = {"flagged": [], "clean": []}
+        reach: dict[str, list[float]] = {"flagged": [], "clean": []}
         for f in sorted(cases.glob("*.json")):
             for c in json.loads(f.read_text(encoding="utf-8")):
-                hits[c["expect"]].append(_case_flagged(scorer.score(c["text"])))
+                r = scorer.score(c["text"])
+                hits[c["expect"]].append(_case_flagged(r))
+                reach[c["expect"]].append(classifier_reach(r))
         out["cases"] = {
             "garbled": {"cases": len(hits["flagged"]), "flagged": float(np.mean(hits["flagged"]))},
             "clean": {"cases": len(hits["clean"]), "flagged": float(np.mean(hits["clean"]))},
         }
+        out["cases_ranking_auc"] = _roc_auc([1] * len(reach["flagged"]) + [0] * len(reach["clean"]),
+                                            reach["flagged"] + reach["clean"])
     return out
+
+
+def classifier_reach(result) -> float:
+    """How near the classifier alone comes to flagging a scored text: its highest
+    sentence probability over the sentence threshold or its article probability
+    over the article threshold, whichever is larger (1 means at a threshold).
+
+    Ranking the cases by it (``cases_ranking_auc``) compares models on the
+    hand-written texts more finely than the yes/no flag rates, and leaves the
+    cues out."""
+    th = result.thresholds
+    highest = max((s.probability for p in result.passages for s in p.sentences), default=0.0)
+    return max(highest / th.sentence, result.article.probability / th.article)
 
 
 def _case_flagged(result) -> bool:
@@ -337,6 +355,8 @@ def print_report(m: dict) -> None:
                   f"{q['articles_not_no_signs']:.2%}, articles 'likely machine' {q['articles_likely_machine']:.2%}")
     for name, v in m.get("cases", {}).items():
         print(f"tests/cases, {name} (known failures included): {v['flagged']:.0%} of {v['cases']} flagged")
+    if "cases_ranking_auc" in m:
+        print(f"tests/cases, garbled against clean ranked by the classifier alone: ROC-AUC {m['cases_ranking_auc']:.3f}")
 
 
 def main(args) -> int:

@@ -5,7 +5,8 @@ Each case is ``{"label", "comment", "text", "expect": "flagged" | "clean"}``.
 ``known_failures.json`` holds what we know the shipped model gets wrong (each
 comment says how it scored): those run as non-strict xfails, so a fix shows up as
 XPASS and a regression elsewhere as a failure. ``telltale eval`` reports the
-flag rates over all cases by what they expect, known failures included.
+flag rates over all cases by what they expect, known failures included, and how
+the classifier alone ranks garbled against clean (``cases_ranking_auc``).
 
 A passage counts as flagged when the article verdict is not "no signs" or any
 passage or sentence is flagged.
@@ -62,3 +63,17 @@ def test_case(shipped_scorer, case):
     assert flagged == (case["expect"] == "flagged"), (
         f"{case['label']}: expected {case['expect']}, verdict {result.article.verdict!r} "
         f"({case['comment']})")
+
+
+def test_classifier_ranks_garbled_cases_above_clean_ones(shipped_scorer):
+    """Known failures included: however the flags fall, the classifier should put
+    most garbled texts nearer its thresholds than clean ones (0.84 for the shipped
+    model; chance is 0.5)."""
+    from sklearn.metrics import roc_auc_score
+
+    from scorer.evaluate import classifier_reach
+
+    every = [c for name in ("garbled", "clean", "known_failures") for c in load(name)]
+    y = [c["expect"] == "flagged" for c in every]
+    reach = [classifier_reach(shipped_scorer.score(c["text"])) for c in every]
+    assert roc_auc_score(y, reach) >= 0.75
