@@ -283,18 +283,18 @@ def product_metrics(det, root: Path, progress: bool = True, limit: int | None = 
     if cases.is_dir():
         # by what each case expects, known failures included: the honest rate
         hits: dict[str, list[bool]] = {"flagged": [], "clean": []}
-        reach: dict[str, list[float]] = {"flagged": [], "clean": []}
+        garbled, reach = [], []
         for f in sorted(cases.glob("*.json")):
             for c in json.loads(f.read_text(encoding="utf-8")):
                 r = scorer.score(c["text"])
-                hits[c["expect"]].append(_case_flagged(r))
-                reach[c["expect"]].append(classifier_reach(r))
+                hits[c["expect"]].append(case_flagged(r))
+                garbled.append(c["expect"] == "flagged")
+                reach.append(classifier_reach(r))
         out["cases"] = {
             "garbled": {"cases": len(hits["flagged"]), "flagged": float(np.mean(hits["flagged"]))},
             "clean": {"cases": len(hits["clean"]), "flagged": float(np.mean(hits["clean"]))},
         }
-        out["cases_ranking_auc"] = _roc_auc([1] * len(reach["flagged"]) + [0] * len(reach["clean"]),
-                                            reach["flagged"] + reach["clean"])
+        out["cases_ranking_auc"] = _roc_auc(garbled, reach)
     return out
 
 
@@ -311,7 +311,9 @@ def classifier_reach(result) -> float:
     return max(highest / th.sentence, result.article.probability / th.article)
 
 
-def _case_flagged(result) -> bool:
+def case_flagged(result) -> bool:
+    """Whether a reader would see any warning on a scored text: the article verdict
+    is not "no signs", or a passage or sentence is flagged (how ``tests/cases`` count)."""
     return result.article.verdict != "no signs" or any(
         p.flagged or any(s.flagged for s in p.sentences) for p in result.passages)
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from scorer.evaluate import case_flagged, classifier_reach
+
 CASES = Path(__file__).with_name("cases")
 
 
@@ -30,6 +32,11 @@ def load(name: str) -> list[dict]:
     return cases
 
 
+def every_case() -> list[dict]:
+    """The cases of all three files, known failures included."""
+    return [c for name in ("garbled", "clean", "known_failures") for c in load(name)]
+
+
 def params(name: str, marks=()):
     return [pytest.param(c, id=f"{name}:{c['label']}", marks=marks) for c in load(name)]
 
@@ -39,27 +46,22 @@ ALL = (params("garbled") + params("clean")
            strict=False, reason="known failure: see the case's comment")))
 
 
-def is_flagged(result) -> bool:
-    return (result.article.verdict != "no signs"
-            or any(p.flagged or any(s.flagged for s in p.sentences) for p in result.passages))
-
-
 def test_case_files_are_well_formed():
     garbled, clean = load("garbled"), load("clean")
     assert all(c["expect"] == "flagged" for c in garbled)
     assert all(c["expect"] == "clean" for c in clean)
-    every = [c for name in ("garbled", "clean", "known_failures") for c in load(name)]
+    every = every_case()
     # at least 30 of each kind, counting the known failures (eval reports the rate over all)
     assert sum(c["expect"] == "flagged" for c in every) >= 30
     assert sum(c["expect"] == "clean" for c in every) >= 30
-    labels = [c["label"] for name in ("garbled", "clean", "known_failures") for c in load(name)]
+    labels = [c["label"] for c in every]
     assert len(labels) == len(set(labels)), "labels must be unique"
 
 
 @pytest.mark.parametrize("case", ALL)
 def test_case(shipped_scorer, case):
     result = shipped_scorer.score(case["text"])
-    flagged = is_flagged(result)
+    flagged = case_flagged(result)
     assert flagged == (case["expect"] == "flagged"), (
         f"{case['label']}: expected {case['expect']}, verdict {result.article.verdict!r} "
         f"({case['comment']})")
@@ -71,9 +73,7 @@ def test_classifier_ranks_garbled_cases_above_clean_ones(shipped_scorer):
     model; chance is 0.5)."""
     from sklearn.metrics import roc_auc_score
 
-    from scorer.evaluate import classifier_reach
-
-    every = [c for name in ("garbled", "clean", "known_failures") for c in load(name)]
+    every = every_case()
     y = [c["expect"] == "flagged" for c in every]
     reach = [classifier_reach(shipped_scorer.score(c["text"])) for c in every]
     assert roc_auc_score(y, reach) >= 0.75
