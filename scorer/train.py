@@ -46,6 +46,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="clean Reuters sentences (stories neither the synthetic damage uses nor "
                         "telltale eval holds out)")
     p.add_argument("--synthetic", type=int, default=8000, help="synthetic garbled sentences (needs scorer.corrupt)")
+    p.add_argument("--damage-rate", type=_share, default=0.7,
+                   help="chance that a sentence of a synthetic window (6+ words) is damaged (default %(default)s)")
     p.add_argument("--window-sizes", type=_sizes, default=WINDOW_SIZES,
                    help="comma-separated window sizes drawn with equal chance (default %(default)s)")
     p.add_argument("--epochs", type=float, default=1.0)
@@ -57,6 +59,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quick", action="store_true", help="a tiny run to check the pipeline (minutes, poor model)")
     p.add_argument("--calibrate-only", action="store_true",
                    help="keep the weights in --out; refit calibration and thresholds and re-measure (steps 3-4)")
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share from 0 to 1, not {text!r}")
+    return value
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -171,7 +183,7 @@ def build_training_set(root: Path, args, rng: random.Random) -> list[Window]:
         for w in _take(other, half) + _take(wire, half):
             texts, labels, spans = [], [], []
             for s in w:
-                c = corruptor.corrupt(s) if len(s.split()) >= 6 and rng.random() < 0.7 else None
+                c = corruptor.corrupt(s) if len(s.split()) >= 6 and rng.random() < args.damage_rate else None
                 if c is not None and c.changed:
                     texts.append(c.text), labels.append(1), spans.append(tuple(c.spans))
                 else:
@@ -338,7 +350,7 @@ def train(args) -> Path:
                      "batch_size": args.batch_size, "word_loss": args.word_loss,
                      "window_sizes": list(args.window_sizes), "machine_rows": args.machine_rows,
                      "bbc_sentences": args.bbc_sentences, "wire_sentences": args.wire_sentences,
-                     "synthetic": args.synthetic,
+                     "synthetic": args.synthetic, "damage_rate": args.damage_rate,
                      "lora": {"r": 16, "alpha": 32}, "quick": bool(args.quick)},
     }
     (out / "telltale.json").write_text(json.dumps(meta, indent=2) + "\n")

@@ -52,3 +52,14 @@ def test_the_wire_splits_cover_the_corpus_in_order(root):
     assert len(splits[2]) > 3000  # the held-out stories telltale eval scores
     with pytest.raises(ValueError, match="split must be one of"):
         data.wire_split(root, "train")
+
+
+def test_damage_rate_sets_how_much_of_a_synthetic_window_is_damaged(root):
+    def damaged(windows):  # synthetic sentences carry word spans; WMT machine rows carry None
+        return sum(label == 1 and spans is not None for w in windows for label, spans in zip(w.labels, w.spans))
+
+    default, light = training_set(root), training_set(root, "--damage-rate", "0.2")
+    assert 0.15 < damaged(light) / damaged(default) < 0.45  # about 0.2 / 0.7
+    assert sum(len(w.texts) for w in light) == sum(len(w.texts) for w in default)  # same windows, fewer damaged
+    with pytest.raises(SystemExit):
+        training_set(root, "--damage-rate", "1.5")
