@@ -319,10 +319,10 @@ def damaged_articles(scorer, articles: list[dict], rate: float, progress: bool =
                      kinds: list[str] | None = None) -> dict:
     """Damage each article (``corrupt_article(paragraphs, rate, seed=i, kinds=kinds)``,
     so the figures are the same on every run; articles left undamaged are skipped),
-    score it with ``scorer`` and count: articles
-    the reader is warned about (any flag, or "likely machine-translated"), damaged
-    sentences marked (a flagged sentence overlapping the damaged one in its paragraph),
-    per kind of damage, and undamaged sentences of the same articles marked."""
+    score it with ``scorer`` and count: articles the reader is warned about (any flag,
+    or "likely machine-translated"), damaged sentences marked (a flagged sentence
+    overlapping the damaged one in its paragraph; passage indices are paragraph
+    indices), per kind of damage, and undamaged sentences of the same articles marked."""
     from tqdm.auto import tqdm
 
     from .corrupt import corrupt_article
