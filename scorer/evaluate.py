@@ -33,6 +33,7 @@ import zlib
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -288,7 +289,7 @@ def product_metrics(det, root: Path, progress: bool = True, limit: int | None = 
             "articles_likely_machine": float(np.mean([v == VERDICT_ARTICLE for v in verdicts])),
             "sentences_flagged": flagged / max(1, sentences),
         }
-    bbc = list(clean_articles(root, "bbc test", limit))
+    bbc = clean_articles(root, "bbc test", limit)
     out["bbc_test_damaged"] = [damaged_articles(scorer, bbc, rate, progress) for rate in DAMAGE_RATES]
     cases = Path(__file__).resolve().parent.parent / "tests" / "cases"
     if cases.is_dir():
@@ -315,7 +316,7 @@ def product_metrics(det, root: Path, progress: bool = True, limit: int | None = 
 DAMAGE_RATES = (0.1, 0.3)
 
 
-def damaged_articles(scorer, articles: list[dict], rate: float, progress: bool = False,
+def damaged_articles(scorer, articles: Sequence[dict], rate: float, progress: bool = False,
                      kinds: list[str] | None = None) -> dict:
     """Damage each article (``corrupt_article(paragraphs, rate, seed=i, kinds=kinds)``,
     so the figures are the same on every run; articles left undamaged are skipped),
@@ -343,17 +344,17 @@ def damaged_articles(scorer, articles: list[dict], rate: float, progress: bool =
         for label in art.sentences:
             hit = any(s < label.end and label.start < e for s, e in marked[label.paragraph])
             hits[label.kind or "undamaged"].append(hit)
-    damaged = [h for k, v in hits.items() if k != "undamaged" for h in v]
+    undamaged = np.array(hits.pop("undamaged", []), dtype=bool)
+    damaged = np.array([h for v in hits.values() for h in v], dtype=bool)
     return {
         "rate": rate,
         "articles": len(verdicts),
-        "articles_warned": float(np.mean(any_flag)) if any_flag else 0.0,
-        "articles_likely_machine": float(np.mean([v == VERDICT_ARTICLE for v in verdicts])) if verdicts else 0.0,
+        "articles_warned": _share(np.array(any_flag, dtype=bool)),
+        "articles_likely_machine": _share(np.array([v == VERDICT_ARTICLE for v in verdicts], dtype=bool)),
         "damaged_sentences": len(damaged),
-        "damaged_sentences_flagged": float(np.mean(damaged)) if damaged else 0.0,
-        "undamaged_sentences_flagged": float(np.mean(hits["undamaged"])) if hits["undamaged"] else 0.0,
-        "by_kind": {k: {"sentences": len(v), "flagged": float(np.mean(v))}
-                    for k, v in sorted(hits.items()) if k != "undamaged"},
+        "damaged_sentences_flagged": _share(damaged),
+        "undamaged_sentences_flagged": _share(undamaged),
+        "by_kind": {k: {"sentences": len(v), "flagged": _share(np.array(v))} for k, v in sorted(hits.items())},
     }
 
 

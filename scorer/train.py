@@ -46,7 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="clean Reuters sentences (stories neither the synthetic damage uses nor "
                         "telltale eval holds out)")
     p.add_argument("--synthetic", type=int, default=8000, help="synthetic garbled sentences (needs scorer.corrupt)")
-    p.add_argument("--damage-rate", type=_share, default=0.7,
+    p.add_argument("--damage-rate", type=_chance, default=0.7,
                    help="chance that a sentence of a synthetic window (6+ words) is damaged (default %(default)s)")
     p.add_argument("--window-sizes", type=_sizes, default=WINDOW_SIZES,
                    help="comma-separated window sizes drawn with equal chance (default %(default)s)")
@@ -61,7 +61,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="keep the weights in --out; refit calibration and thresholds and re-measure (steps 3-4)")
 
 
-def _share(text: str) -> float:
+def _chance(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
