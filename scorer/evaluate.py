@@ -277,15 +277,19 @@ def product_metrics(det, root: Path, progress: bool = True, limit: int | None = 
     scorer = Scorer(det)
     out = {}
     for name in ("bbc test", "wire test"):
-        verdicts, sentences, flagged = [], 0, 0
+        verdicts, warned, sentences, flagged = [], [], 0, 0
         for a in tqdm(clean_articles(root, name, limit), desc=f"{name} (full pipeline)", disable=not progress):
             r = scorer.score(paragraphs=a["paragraphs"])
             verdicts.append(r.article.verdict)
+            warned.append(case_flagged(r))
             sentences += r.article.sentences
             flagged += r.article.flagged_sentences
         out[f"{name.replace(' ', '_')}_pipeline"] = {
             "articles": len(verdicts),
+            # a verdict other than "no signs": a flagged passage, or the article "likely"
             "articles_not_no_signs": float(np.mean([v != "no signs" for v in verdicts])),
+            # any mark a reader sees, a single flagged sentence included (what the cases count)
+            "articles_warned": float(np.mean(warned)),
             "articles_likely_machine": float(np.mean([v == VERDICT_ARTICLE for v in verdicts])),
             "sentences_flagged": flagged / max(1, sentences),
         }
@@ -413,8 +417,9 @@ def print_report(m: dict) -> None:
               f"   articles flagged {c['articles_flagged']:.2%}   (classifier alone)")
         q = m.get(f"{name}_pipeline")
         if q:
-            print(f"  full pipeline: sentences flagged {q['sentences_flagged']:.2%}, articles with any flag "
-                  f"{q['articles_not_no_signs']:.2%}, articles 'likely machine' {q['articles_likely_machine']:.2%}")
+            print(f"  full pipeline: sentences flagged {q['sentences_flagged']:.2%}; articles warned (any mark) "
+                  f"{q['articles_warned']:.2%}, with a verdict other than 'no signs' {q['articles_not_no_signs']:.2%},"
+                  f" 'likely machine' {q['articles_likely_machine']:.2%}")
     for d in m.get("bbc_test_damaged", []):
         print(f"BBC test articles with {d['rate']:.0%} of sentences damaged (scorer.corrupt, {d['articles']} articles):"
               f" warned {d['articles_warned']:.1%}, 'likely machine' {d['articles_likely_machine']:.1%};"

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real shipped model, loaded once per test session.
+"""Shared fixtures: the real shipped model, loaded once per test session, and the
+shared data (tests that need it are skipped without it).
 
 Set TELLTALE_MODEL_PATH to run the tests against another model folder.
 """
@@ -25,3 +26,18 @@ def shipped_scorer():
     from scorer import Scorer
 
     return Scorer.load(MODEL_PATH)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared data folder ($TELLTALE_DATA or ../shared/data); skips without it."""
+    from scorer import data
+    from scorer.errors import TelltaleError
+
+    try:
+        path = data.data_dir(None)
+    except TelltaleError as exc:
+        pytest.skip(str(exc))
+    if not (path / "reuters-21578").is_dir() or not (path / "bbc-news").is_dir():
+        pytest.skip(f"the shared data in {path} is incomplete")
+    return path

@@ -1,6 +1,7 @@
-"""``telltale eval``'s damaged-article figures (:func:`scorer.evaluate.damaged_articles`)
-on the clean news of ``tests/cases`` with the real shipped model (the full run, on the
-BBC test articles, needs the shared data)."""
+"""``telltale eval``'s figures of what a reader sees, with the real shipped model: the
+damaged-article figures (:func:`scorer.evaluate.damaged_articles`) on the clean news of
+``tests/cases``, and a quick look at :func:`scorer.evaluate.product_metrics` on the shared
+data (skipped without it)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,19 @@ def test_nothing_damaged_nothing_counted(shipped_scorer, articles):
     # offered one); articles without it are skipped, not counted as missed
     assert set(d["by_kind"]) <= {"name_inconsistency"}
     assert d["articles"] == d["by_kind"].get("name_inconsistency", {}).get("sentences", 0) > 0 or d["articles"] == 0
+
+
+def test_product_metrics_counts_what_a_reader_sees(shipped_scorer, shared_data):
+    # a quick look (the first 10 articles of each set): each stricter count is a
+    # subset of the looser one, as the README's figures read them
+    from scorer.evaluate import product_metrics
+
+    m = product_metrics(shipped_scorer.detector, shared_data, progress=False, limit=1)
+    for name in ("bbc_test_pipeline", "wire_test_pipeline"):
+        q = m[name]
+        assert q["articles"] == 10
+        assert 1.0 >= q["articles_warned"] >= q["articles_not_no_signs"] >= q["articles_likely_machine"] >= 0.0
+        if q["sentences_flagged"] > 0:
+            assert q["articles_warned"] > 0
+    assert [d["rate"] for d in m["bbc_test_damaged"]] == [0.1, 0.3]
+    assert {"garbled", "clean"} <= set(m["cases"]) and 0.5 < m["cases_ranking_auc"] <= 1.0

@@ -8,30 +8,18 @@ import random
 import pytest
 
 from scorer import data, train
-from scorer.errors import TelltaleError
 
 
-@pytest.fixture(scope="module")
-def root():
-    try:
-        path = data.data_dir(None)  # $TELLTALE_DATA or ../shared/data
-    except TelltaleError as exc:
-        pytest.skip(str(exc))
-    if not (path / "reuters-21578").is_dir() or not (path / "bbc-news").is_dir():
-        pytest.skip(f"the shared data in {path} is incomplete")
-    return path
-
-
-def training_set(root, *args):
+def training_set(shared_data, *args):
     p = argparse.ArgumentParser()
     train.add_arguments(p)
     a = p.parse_args(list(args))
-    return train.build_training_set(root, a, random.Random(a.seed))
+    return train.build_training_set(shared_data, a, random.Random(a.seed))
 
 
-def test_clean_wire_sentences_are_added_after_the_default_set(root):
-    default = training_set(root)
-    more = training_set(root, "--wire-sentences", "300")
+def test_clean_wire_sentences_are_added_after_the_default_set(shared_data):
+    default = training_set(shared_data)
+    more = training_set(shared_data, "--wire-sentences", "300")
     assert more[:len(default)] == default  # the default (shipped) training set is unchanged
     added = more[len(default):]
     assert 300 <= sum(len(w.texts) for w in added) < 300 + max(train.WINDOW_SIZES)
@@ -40,26 +28,26 @@ def test_clean_wire_sentences_are_added_after_the_default_set(root):
     # few lines, e.g. "Shr 50 cts vs 40 cts")
     texts = [t for w in added for t in w.texts]
     for split in ("damage", "test"):
-        lines = {s for story in data.wire_split(root, split) for s in story["paragraphs"]}
+        lines = {s for story in data.wire_split(shared_data, split) for s in story["paragraphs"]}
         assert sum(any(t in line for line in lines) for t in texts) <= 0.02 * len(texts), split
     assert all(len(t.split()) >= 3 for w in added for t in w.texts)
 
 
-def test_the_wire_splits_cover_the_corpus_in_order(root):
-    splits = [data.wire_split(root, s) for s in data.WIRE_SPLITS]
+def test_the_wire_splits_cover_the_corpus_in_order(shared_data):
+    splits = [data.wire_split(shared_data, s) for s in data.WIRE_SPLITS]
     assert [len(x) for x in splits[:2]] == [data.WIRE_DAMAGED, data.WIRE_HELD_OUT - data.WIRE_DAMAGED]
-    assert [x["id"] for s in splits for x in s] == [x["id"] for x in data.reuters_stories(root)]
+    assert [x["id"] for s in splits for x in s] == [x["id"] for x in data.reuters_stories(shared_data)]
     assert len(splits[2]) > 3000  # the held-out stories telltale eval scores
     with pytest.raises(ValueError, match="split must be one of"):
-        data.wire_split(root, "train")
+        data.wire_split(shared_data, "train")
 
 
-def test_damage_rate_sets_how_much_of_a_synthetic_window_is_damaged(root):
+def test_damage_rate_sets_how_much_of_a_synthetic_window_is_damaged(shared_data):
     def damaged(windows):  # synthetic sentences carry word spans; WMT machine rows carry None
         return sum(label == 1 and spans is not None for w in windows for label, spans in zip(w.labels, w.spans))
 
-    default, light = training_set(root), training_set(root, "--damage-rate", "0.2")
+    default, light = training_set(shared_data), training_set(shared_data, "--damage-rate", "0.2")
     assert 0.15 < damaged(light) / damaged(default) < 0.45  # about 0.2 / 0.7
     assert sum(len(w.texts) for w in light) == sum(len(w.texts) for w in default)  # same windows, fewer damaged
     with pytest.raises(SystemExit):
-        training_set(root, "--damage-rate", "1.5")
+        training_set(shared_data, "--damage-rate", "1.5")
