@@ -21,8 +21,8 @@ from dataclasses import dataclass, fields
 class ScorerConfig:
     """Options of :class:`scorer.Scorer`; every field has a working default.
 
-    Thresholds (``None`` = the model's own, chosen on dev data so that clean
-    human news is rarely flagged):
+    Thresholds (``None`` = the model's own, chosen on the clean BBC ``calib``
+    split so that clean human news is rarely flagged):
 
     - ``threshold``: sentence probability at or above which a sentence is
       flagged. Lower finds more garbled sentences and flags more clean ones.
@@ -37,16 +37,18 @@ class ScorerConfig:
     - ``max_paragraphs`` (2,000): paragraphs per text or paragraph list.
     - ``max_sentence_chars`` (1,000): a longer run-on "sentence" is cut at
       whitespace into pieces, each scored on its own (the detector reads only
-      its first ~128 tokens anyway).
+      its first ``max_length`` tokens, 96 for the shipped model, anyway).
 
     Input checks:
 
     - ``check_language`` (True): refuse text that is confidently not English
-      (``UnsupportedLanguageError``) rather than score it as garbled. The check
-      only runs on at least ``language_min_chars`` (200) letters and refuses
-      only when English is less likely than ``language_min_confidence`` (0.9)
-      says another language is; short text and English full of foreign names
-      pass. Turn off to score anyway (the scores are then meaningless).
+      (``UnsupportedLanguageError``) rather than score it as garbled. On at
+      least ``language_min_chars`` (200) letters it refuses only when English is
+      unlikely and the identifier is at least ``language_min_confidence`` (0.9)
+      sure of another language; short text and English full of foreign names
+      pass. Text whose letters are mostly of another script than Latin
+      (Chinese, Cyrillic, Arabic...) is refused from 12 letters on. Turn off to
+      score anyway (the scores are then meaningless).
     - ``max_control_share`` (0.01): share of control characters (other than
       tab and line breaks) above which text counts as binary. Any NUL byte
       always does.
@@ -57,8 +59,8 @@ class ScorerConfig:
       cores). Set 1-2 per process when running several workers side by side.
     - ``precision`` (None = ``$TELLTALE_PRECISION``, else ``"int8"``): how the
       detector runs. ``"int8"``: tokens packed without padding, linear layers in
-      int8 (about 4x quicker than fp32; sentence logits move by ~0.04, dev AUCs
-      by < 0.002); ``"bf16"``: the same in bf16 (10x closer to fp32, a little
+      int8 (about 3.4x quicker than fp32 on a 700-word article; sentence logits
+      move by ~0.05 on average, dev AUCs by < 0.001); ``"bf16"``: the same in bf16 (10x closer to fp32, a little
       slower, and quick only on CPUs with AVX512-BF16 or AMX); ``"fp32"``: the
       reference network exactly as trained. ``tests/test_precision.py`` bounds
       the drift.
@@ -73,7 +75,7 @@ class ScorerConfig:
     - ``language_model`` (False): start loading SmolLM2-135M in a background
       thread when the Scorer is created, so ``Scorer.refine`` is ready sooner.
       ``score()`` never waits for it; ``refine()`` works without this too and
-      then loads the model on first use (about 15 s).
+      then loads the model on first use (about 16 s).
     - ``lm_percentile`` (97.0): a sentence whose mean token surprisal is at or
       above this percentile of clean BBC news sentences gets an
       ``lm_surprise`` reason (with the most surprising words as spans).

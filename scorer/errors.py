@@ -54,11 +54,34 @@ class InputTooLargeError(TelltaleError, ValueError):
     default_message = "The input is larger than Telltale's limit. Score the article body only, or split it."
 
 
+class InputTypeError(TelltaleError, TypeError):
+    """Text or paragraphs of the wrong type (e.g. None, a number, bytes)."""
+
+    default_message = "Pass the text as a str, or the paragraphs as a list of str."
+
+
+class HtmlInputError(TelltaleError, ValueError):
+    """An HTML page given where plain text was expected."""
+
+    default_message = ("The text looks like an HTML page, not plain text: its markup would be scored "
+                       "as words. Extract the article's text first (`telltale score page.html` does, "
+                       "or scorer.inputs.html_to_text(page) in Python).")
+
+
 class UnsupportedLanguageError(TelltaleError, ValueError):
-    """Text that is confidently not English (the detector only knows English)."""
+    """Text that is confidently not English (the detector only knows English).
+
+    ``language`` is the identifier's language code and ``confidence`` its probability
+    (None when not known), so a caller can word its own message."""
 
     default_message = ("The text does not look like English; Telltale only scores English text and "
                        "would give meaningless scores for other languages.")
+
+    def __init__(self, message: str | None = None, language: str | None = None,
+                 confidence: float | None = None):
+        super().__init__(message)
+        self.language = language
+        self.confidence = confidence
 
 
 class ModelLoadError(TelltaleError, RuntimeError):
@@ -73,7 +96,9 @@ __all__ = [
     "EmptyInputError",
     "BinaryInputError",
     "DecodingError",
+    "HtmlInputError",
     "InputTooLargeError",
+    "InputTypeError",
     "UnsupportedLanguageError",
     "ModelLoadError",
 ]

@@ -1,5 +1,5 @@
-"""Checking raw input before it is scored: empty, binary, non-UTF-8, too large,
-not English, or an HTML page given as text.
+"""Checking raw input before it is scored: the wrong type, empty, binary, not valid
+Unicode, too large, not English, or an HTML page given as text.
 
 Each check raises a :mod:`scorer.errors` class whose message says what was
 wrong, the limit, and what to do. Messages never quote the input.
@@ -28,7 +28,9 @@ from .errors import (
     BinaryInputError,
     DecodingError,
     EmptyInputError,
+    HtmlInputError,
     InputTooLargeError,
+    InputTypeError,
     UnsupportedLanguageError,
 )
 
@@ -37,6 +39,11 @@ from .errors import (
 ENGLISH_LIKE = frozenset({"en", "pcm", "sco", "jam", "tpi", "bi", "srn"})
 LANGUAGE_SAMPLE_CHARS = 20_000
 _ALLOWED_CONTROL = frozenset("\t\n\r\f\v\x85")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Text this short is checked for its language only when most of its letters are of
+# another script than Latin (a short English text full of names is easy to misjudge;
+# a short Chinese or Russian one is not).
+SCRIPT_MIN_LETTERS = 12
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<\?xml|<!--|<head[\s>]|<body[\s>])", re.I)
 _HTML_TAG = re.compile(r"</?(?:html|head|body|div|p|span|article|section|main|a|br|script|style|meta|"
                        r"link|h[1-6]|ul|li|table|header|footer|nav|figure|img|title)\b[^>]*>", re.I)
@@ -93,8 +100,8 @@ def html_to_text(html: str) -> str:
 def check_text(text: str, config: ScorerConfig) -> None:
     """Raise if ``text`` is not something Telltale can score."""
     if not isinstance(text, str):
-        raise TypeError(f"text must be str, not {type(text).__name__} (decode bytes with "
-                        "scorer.inputs.decode_bytes first)")
+        raise InputTypeError(f"text must be str, not {type(text).__name__} (decode bytes with "
+                             "scorer.inputs.decode_bytes first)")
     if not text.strip():
         raise EmptyInputError()
     if len(text) > config.max_chars:
@@ -104,6 +111,8 @@ def check_text(text: str, config: ScorerConfig) -> None:
         )
     check_binary(text, config)
     check_has_words(text)
+    if looks_like_html(text):
+        raise HtmlInputError()
     if config.check_language:
         check_language(text, config)
 
@@ -111,11 +120,11 @@ def check_text(text: str, config: ScorerConfig) -> None:
 def check_paragraphs(paragraphs: Sequence[str], config: ScorerConfig) -> None:
     """Raise if a list of paragraphs is not something Telltale can score."""
     if isinstance(paragraphs, (str, bytes)) or not isinstance(paragraphs, Sequence):
-        raise TypeError("paragraphs must be a list of strings, not "
-                        f"{type(paragraphs).__name__}")
+        raise InputTypeError("paragraphs must be a list of strings, not "
+                             f"{type(paragraphs).__name__}")
     for i, para in enumerate(paragraphs):
         if not isinstance(para, str):
-            raise TypeError(f"paragraph {i} is {type(para).__name__}, expected str")
+            raise InputTypeError(f"paragraph {i} is {type(para).__name__}, expected str")
     if len(paragraphs) > config.max_paragraphs:
         raise InputTooLargeError(
             f"There are {len(paragraphs):,} paragraphs; the limit is {config.max_paragraphs:,} "
@@ -133,6 +142,10 @@ def check_paragraphs(paragraphs: Sequence[str], config: ScorerConfig) -> None:
     joined = "\n".join(paragraphs)
     check_binary(joined, config)
     check_has_words(joined)
+    if looks_like_html(joined):
+        raise HtmlInputError("The paragraphs look like an HTML page, not plain text: their markup "
+                             "would be scored as words. Send each paragraph's text (an element's "
+                             "textContent), or extract the article with scorer.inputs.html_to_text.")
     if config.check_language:
         check_language(joined, config)
 
@@ -154,9 +167,18 @@ def check_has_words(text: str) -> None:
 
 
 def check_binary(text: str, config: ScorerConfig) -> None:
-    """Raise ``BinaryInputError`` for NUL characters or too many control characters."""
+    """Raise ``BinaryInputError`` for NUL characters or too many control characters,
+    ``DecodingError`` for a lone UTF-16 surrogate (not a character: it cannot be encoded,
+    e.g. from JSON's ``"\\ud800"`` or bytes decoded with ``surrogateescape``)."""
     if "\x00" in text:
         raise BinaryInputError()
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise DecodingError(
+            f"The text is not valid Unicode: a lone surrogate (U+{ord(bad.group()):04X}) at character "
+            f"{bad.start():,}. It usually comes from a broken emoji or a wrong decoding; remove it or "
+            "decode the source again as UTF-8."
+        )
     controls = sum(1 for ch in text if ch not in _ALLOWED_CONTROL and unicodedata.category(ch) == "Cc")
     if controls and controls > config.max_control_share * len(text):
         raise BinaryInputError(
@@ -202,23 +224,32 @@ def detect_language(text: str) -> tuple[str, float, float]:
 def check_language(text: str, config: ScorerConfig) -> None:
     """Raise ``UnsupportedLanguageError`` only for text that is confidently not English.
 
-    Text with fewer than ``config.language_min_chars`` letters is never refused
-    (short English full of names is easy to misjudge).
+    Text with fewer than ``config.language_min_chars`` letters is checked only when
+    most of its letters are not Latin (short English full of names is easy to misjudge;
+    short Chinese, Russian or Arabic is not), and then only from ``SCRIPT_MIN_LETTERS``
+    letters on. So a short text in another Latin-script language is scored, not refused.
+    Text mostly in another script is refused without the identifier's confidence bar.
     """
-    letters = sum(1 for ch in text[:LANGUAGE_SAMPLE_CHARS] if ch.isalpha())
-    if letters < config.language_min_chars:
+    letters = [ch for ch in text[:LANGUAGE_SAMPLE_CHARS] if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch < "\u0250" or unicodedata.name(ch, "").startswith("LATIN"))
+    other_script = latin * 2 < len(letters)
+    if len(letters) < config.language_min_chars and (len(letters) < SCRIPT_MIN_LETTERS or not other_script):
         return
     lang, prob, english = detect_language(text)
-    if lang not in ENGLISH_LIKE and prob >= config.language_min_confidence and english < 0.05:
+    # mostly another script: not English whatever the identifier's confidence in which language
+    confident = prob >= config.language_min_confidence or other_script
+    if lang not in ENGLISH_LIKE and confident and english < 0.05:
         raise UnsupportedLanguageError(
-            f"The text looks like {_language_name(lang)} (language code {lang!r}, confidence "
+            f"The text looks like {language_name(lang)} (language code {lang!r}, confidence "
             f"{prob:.0%}), not English. Telltale only scores English; a non-English text would get "
             "meaningless scores. If it is English, turn the check off (ScorerConfig("
-            "check_language=False), or --no-language-check on the command line)."
+            "check_language=False), or --no-language-check on the command line).",
+            language=lang, confidence=prob,
         )
 
 
-def _language_name(code: str) -> str:
+def language_name(code: str) -> str:
+    """An English name for a language code the identifier returns."""
     names = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
              "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "zh": "Chinese",
              "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "tr": "Turkish", "sv": "Swedish",

@@ -16,7 +16,8 @@ articles it is 7x faster than pysbd and splits multi-sentence quotes and
 "3 p.m. Friday" correctly. Two fixes on top: syntok ends a sentence after some
 titles ("Gov. Kathy Hochul"), so a split after a title followed by a capital is
 undone; and a run-on "sentence" longer than ``max_sentence_chars`` is cut at
-whitespace, because the detector only reads its first ~128 tokens anyway.
+whitespace, because the detector only reads its first 96 tokens (the shipped
+model's ``max_length``) anyway.
 
 >>> text = "U.S. Sen. Mark Kelly spoke on Jan. 13. He said... nothing.\\n\\n(Jane Smith/Reuters)"
 >>> [(p.index, [s.text for s in p.sentences]) for p in segment(text)]
@@ -82,7 +83,7 @@ def segment(text: str, *, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS) 
     Passages are numbered 0, 1, 2... in order; whitespace-only paragraphs are skipped.
     """
     passages = []
-    for start, end in _paragraph_spans(text):
+    for start, end in paragraph_spans(text):
         sentences = tuple(_sentences(text, start, end, max_sentence_chars))
         if sentences:
             passages.append(Passage(len(passages), start, end, text[start:end], sentences))
@@ -101,7 +102,7 @@ def segment_paragraphs(paragraphs: Sequence[str], *,
     for index, para in enumerate(paragraphs):
         if not isinstance(para, str):
             raise TypeError(f"paragraph {index} is {type(para).__name__}, expected str")
-        sentences = tuple(s for start, end in _paragraph_spans(para)
+        sentences = tuple(s for start, end in paragraph_spans(para)
                           for s in _sentences(para, start, end, max_sentence_chars))
         if sentences:
             start, end = sentences[0].start, sentences[-1].end
@@ -111,8 +112,9 @@ def segment_paragraphs(paragraphs: Sequence[str], *,
 
 # -- paragraphs ---------------------------------------------------------------
 
-def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Trimmed (start, end) of each paragraph of ``text``."""
+def paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Trimmed (start, end) of each paragraph of ``text``, as :func:`segment` splits it
+    (the server checks its per-paragraph limits on ``text`` with it)."""
     pos = 0
     for sep in _BLANK_LINE.finditer(text):
         yield from _block_paragraphs(text, pos, sep.start())

@@ -5,7 +5,9 @@ from scorer.errors import (
     BinaryInputError,
     DecodingError,
     EmptyInputError,
+    HtmlInputError,
     InputTooLargeError,
+    InputTypeError,
     TelltaleError,
     UnsupportedLanguageError,
 )
@@ -102,13 +104,43 @@ def test_garbled_english_is_not_called_foreign():
     check_text(garbled, CONFIG)
 
 
-def test_type_errors():
-    with pytest.raises(TypeError):
-        check_text(b"bytes", CONFIG)
-    with pytest.raises(TypeError):
-        check_paragraphs("a string", CONFIG)
-    with pytest.raises(TypeError):
-        check_paragraphs(["ok", None], CONFIG)
+def test_type_errors_are_telltale_errors():
+    # a TelltaleError (as the README promises for bad input) and still a TypeError
+    for call in (lambda: check_text(b"bytes", CONFIG), lambda: check_text(None, CONFIG),
+                 lambda: check_paragraphs("a string", CONFIG), lambda: check_paragraphs(["ok", None], CONFIG)):
+        with pytest.raises(InputTypeError) as info:
+            call()
+        assert isinstance(info.value, TypeError) and isinstance(info.value, TelltaleError)
+
+
+@pytest.mark.parametrize("char", ["\ud800", "\udfff"])
+def test_a_lone_surrogate_is_not_text(char):
+    # JSON's "\ud800" escape decodes to one; the tokenizer cannot encode it
+    text = ENGLISH[:40] + char + ENGLISH[40:]
+    with pytest.raises(DecodingError, match="character 40"):
+        check_text(text, CONFIG)
+    with pytest.raises(DecodingError, match="surrogate"):
+        check_paragraphs([ENGLISH, char], CONFIG)
+    check_text(ENGLISH + " \U0001F44D", CONFIG)  # a real astral character is fine
+
+
+def test_an_html_page_given_as_text_is_refused(fixtures):
+    page = (fixtures / "article.html").read_text(encoding="utf-8")
+    with pytest.raises(HtmlInputError, match="HTML"):
+        check_text(page, CONFIG)
+    with pytest.raises(HtmlInputError, match="HTML"):
+        check_paragraphs(page.split("\n"), CONFIG)
+    check_text("Use the <b> tag for bold, she said. " + ENGLISH, CONFIG)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("中国国务院总理今天在北京会见了来访的外国代表团，双方就经贸合作问题交换了意见。", "Chinese"),
+    ("Городской совет во вторник проголосовал за продление ночных автобусов.", "Russian"),
+])
+def test_short_text_in_another_script_is_refused(text, lang):
+    with pytest.raises(UnsupportedLanguageError, match=lang) as info:
+        check_text(text, CONFIG)
+    assert info.value.language in ("zh", "ru") and info.value.confidence > 0.5
 
 
 def test_html_detection_and_extraction(fixtures):
