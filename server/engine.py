@@ -125,7 +125,11 @@ class Engine:
 
 
 def load_scorer(settings: ServerSettings):
-    """The library's scorer with this worker's torch threads and model folder."""
+    """The library's scorer with this worker's torch threads, model folder and size
+    limits (the server checks its limits first, with its own messages; the library's
+    must not be lower, or a larger configured limit would be silently capped)."""
     from scorer import Scorer, ScorerConfig
 
-    return Scorer.load(settings.model_path, ScorerConfig(threads=settings.torch_threads))
+    config = ScorerConfig(threads=settings.torch_threads, max_chars=settings.max_text_chars,
+                          max_paragraphs=settings.max_paragraphs)
+    return Scorer.load(settings.model_path, config)

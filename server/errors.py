@@ -18,6 +18,7 @@ from scorer.errors import (
     BinaryInputError,
     DecodingError,
     EmptyInputError,
+    HtmlInputError,
     InputTooLargeError,
     ModelLoadError,
     TelltaleError,
@@ -73,6 +74,7 @@ LIBRARY_ERRORS: dict[type, tuple[int, str]] = {
     EmptyInputError: (422, "empty_input"),
     BinaryInputError: (422, "binary_input"),
     DecodingError: (422, "decoding_error"),
+    HtmlInputError: (422, "html_input"),
     UnsupportedLanguageError: (422, "unsupported_language"),
     InputTooLargeError: (413, "input_too_large"),
     ModelLoadError: (503, "model_unavailable"),
@@ -106,7 +108,15 @@ def _library_error(exc: TelltaleError):
             status, type_ = LIBRARY_ERRORS[cls]
             break
     headers = {"Retry-After": "30"} if status == 503 else None
-    return error_response(status, type_, str(exc), headers)
+    message = str(exc)
+    if isinstance(exc, UnsupportedLanguageError) and exc.language:
+        # the library's message ends with a Python/CLI switch a client cannot use
+        from scorer.inputs import language_name
+
+        message = (f"The text looks like {language_name(exc.language)} (language code {exc.language!r}, "
+                   f"confidence {exc.confidence:.0%}), not English. Telltale only scores English; other "
+                   "languages would get meaningless scores.")
+    return error_response(status, type_, message, headers)
 
 
 def _http_error(exc: HTTPException):

@@ -4,7 +4,8 @@
 
 Environment: TELLTALE_HOST (127.0.0.1), TELLTALE_PORT (8765), TELLTALE_WORKERS (1),
 TELLTALE_THREADS (4 request threads per worker), TELLTALE_TORCH_THREADS (CPU cores /
-workers), plus the app's TELLTALE_* settings (see server/settings.py). Command-line
+workers), TELLTALE_LOG_LEVEL (info; gunicorn's levels), plus the app's TELLTALE_*
+settings (see server/settings.py). Command-line
 flags such as ``-b`` or ``-w`` override these.
 
 Each worker imports the app after the fork (no preload), so each loads the model

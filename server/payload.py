@@ -1,7 +1,8 @@
 """Reading a ``POST /v1/score`` body: content type, JSON, field types and limits.
 
-Errors say which field and which limit, never the submitted text. Checks on the
-text itself (empty, binary, language, HTML) belong to the scorer library.
+Errors say which field and which limit, never the submitted text. The size limits
+are the server's (``ServerSettings``, per request, on ``text`` as on ``paragraphs``);
+checks on the text itself (empty, binary, language, HTML) belong to the scorer library.
 """
 
 from __future__ import annotations
@@ -43,11 +44,17 @@ def read_json(request: Request) -> object:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise UnsupportedMediaType(f"The body must be UTF-8 JSON; charset={charset!r} is not supported.")
-    body = request.get_data(cache=False)  # enforces MAX_CONTENT_LENGTH (413)
+    body = request.get_data(cache=False)  # 413 for a Content-Length over MAX_CONTENT_LENGTH
+    limit = request.max_content_length
+    if limit is not None and request.content_length is None and len(body) >= limit:
+        # a chunked body has no Content-Length: its stream stops quietly at the limit
+        if request.environ["wsgi.input"].read(1):
+            raise PayloadTooLarge(f"The request body is larger than the server's limit of {limit:,} bytes. "
+                                  "Send fewer or shorter paragraphs (e.g. the article body only).")
     if not body.strip():
         raise InvalidJson(f"The request body is empty. Send a JSON object, e.g. {EXAMPLE}.")
     try:
-        return json.loads(body.decode("utf-8"))
+        return json.loads(body.decode("utf-8-sig"))  # a UTF-8 byte-order mark is dropped
     except UnicodeDecodeError as exc:
         raise InvalidJson(f"The body is not valid UTF-8 (bad byte at offset {exc.start}); "
                           "send the article text as UTF-8 JSON.") from None
@@ -81,6 +88,7 @@ def parse_score_request(data: object, settings: ServerSettings) -> ScoreRequest:
         if len(text) > settings.max_text_chars:
             raise PayloadTooLarge(f"`text` has {len(text):,} characters; this server's limit is "
                                   f"{settings.max_text_chars:,}. Send the article body only, or split it.")
+        _check_text_paragraphs(text, settings)
         return ScoreRequest(text=text, paragraphs=None, url=url, title=title)
 
     paragraphs = data["paragraphs"]
@@ -104,6 +112,23 @@ def parse_score_request(data: object, settings: ServerSettings) -> ScoreRequest:
         raise PayloadTooLarge(f"The paragraphs have {total:,} characters together; this server's limit is "
                               f"{settings.max_text_chars:,}. Send the article body only, or split it.")
     return ScoreRequest(text=None, paragraphs=tuple(paragraphs), url=url, title=title)
+
+
+def _check_text_paragraphs(text: str, settings: ServerSettings) -> None:
+    """The per-request paragraph limits on ``text``'s paragraphs, as the library splits them."""
+    from scorer.segment import paragraph_spans
+
+    count = 0
+    for start, end in paragraph_spans(text):
+        count += 1
+        if end - start > settings.max_paragraph_chars:
+            raise PayloadTooLarge(f"Paragraph {count:,} of `text` has {end - start:,} characters; this server's "
+                                  f"limit is {settings.max_paragraph_chars:,} per paragraph. Split it (a blank "
+                                  "line or a line break ends a paragraph).")
+    if count > settings.max_paragraphs:
+        raise PayloadTooLarge(f"`text` has {count:,} paragraphs; this server's limit is "
+                              f"{settings.max_paragraphs:,} per request. Send the article body only, or "
+                              "send it in several requests.")
 
 
 def _optional_string(data: dict, name: str, limit: int) -> str | None:

@@ -133,6 +133,12 @@ BAD_INPUTS = {
     "huge body": (dict(data=HUGE), 413, "payload_too_large"),
     "10,000 tiny paragraphs": (dict(body={"paragraphs": ["Hi."] * 10_000}), 413, "payload_too_large"),
     "one huge paragraph": (dict(body={"paragraphs": ["word " * 5000]}), 413, "payload_too_large"),
+    "text with a huge paragraph": (dict(body={"text": "Hi there.\n\n" + "word " * 5000}), 413,
+                                   "payload_too_large"),
+    "text of 1,500 paragraphs": (dict(body={"text": "\n\n".join(["Hi there."] * 1500)}), 413,
+                                 "payload_too_large"),
+    "lone surrogate": (dict(data=b'{"text": "The council \\ud800 voted on Tuesday to extend the service."}'),
+                       422, "decoding_error"),
     "wrong content type": (dict(data=b'{"text": "hi"}', headers={"Content-Type": "text/plain"}), 415,
                            "unsupported_media_type"),
     "utf-16 charset": (dict(data='{"text": "hi"}'.encode("utf-16"),
@@ -163,24 +169,41 @@ def test_non_english_is_422(server, articles, name):
     assert r.status_code == 422, r.text
     assert r.json()["error"]["type"] == "unsupported_language"
     assert "English" in r.json()["error"]["message"]
+    # the library's advice is for Python and the command line, not for an API client
+    assert "ScorerConfig" not in r.json()["error"]["message"]
+    assert "--no-language-check" not in r.json()["error"]["message"]
 
 
-def test_html_is_scored_as_sent_or_refused(server, articles):
-    # Markup in paragraphs or a whole page as text: a 200 must still index the input
-    # as sent; the library may also refuse it with a 422.
-    cases = [{"paragraphs": articles["html"]["paragraphs"]}, {"text": articles["html"]["text"]}]
-    for body in cases:
-        r = post_score(server, body)
-        assert r.status_code in (200, 422), r.text
-        if r.status_code == 422:
-            assert r.json()["error"]["message"]
-        elif "paragraphs" in body:
-            check_offsets(r.json(), body["paragraphs"])
-        else:
-            check_offsets(r.json(), [body["text"]] * (1 + max(p["index"] for p in r.json()["passages"])))
-            for p in r.json()["passages"]:
-                for sent in p["sentences"]:
-                    assert body["text"][sent["start"]:sent["end"]] == sent["text"]
+def test_html_page_is_refused_and_markup_in_a_paragraph_is_indexed_as_sent(server, articles):
+    # A whole page as text would have its markup scored as words: refused.
+    r = post_score(server, {"text": articles["html"]["text"]})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["type"] == "html_input" and "HTML" in r.json()["error"]["message"]
+    # Markup inside a paragraph (not a page): a 200 must index the input as sent.
+    paragraphs = articles["html"]["paragraphs"]
+    r = post_score(server, {"paragraphs": paragraphs})
+    assert r.status_code in (200, 422), r.text
+    if r.status_code == 200:
+        check_offsets(r.json(), paragraphs)
+    else:
+        assert r.json()["error"]["type"] == "html_input"
+
+
+def test_chunked_body_over_the_limit_is_413(server):
+    # no Content-Length: the limit must still hold, and the answer must say so
+    chunks = (HUGE[i:i + 65536] for i in range(0, len(HUGE), 65536))
+    r = post_score(server, data=chunks)
+    assert r.status_code == 413, r.text
+    assert r.json()["error"]["type"] == "payload_too_large" and "2,097,152" in r.json()["error"]["message"]
+
+
+def test_small_chunked_body_and_byte_order_mark_are_read(server, articles):
+    body = json.dumps({"paragraphs": articles["clean"]["paragraphs"][:2]}).encode()
+    r = post_score(server, data=iter([body[:10], body[10:]]))
+    assert r.status_code == 200, r.text
+    r = post_score(server, data=b"\xef\xbb\xbf" + body)
+    assert r.status_code == 200, r.text
+    check_offsets(r.json(), articles["clean"]["paragraphs"][:2])
 
 
 def test_control_characters(server, articles):
