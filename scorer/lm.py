@@ -26,7 +26,7 @@ no context every word is a surprise.
 made by ``python -m scorer.lm reference``), and marks the words whose surprisal
 is above the 99th percentile of clean words.
 
-Cost: the model loads in about 15 s (dequantizing); a 700-word article takes
+Cost: the model loads in about 16 s (dequantizing); a 700-word article takes
 one pass (see ``benchmarks/lm_cost.py``). Nothing here logs article text.
 """
 
@@ -135,7 +135,7 @@ class SurprisalModel:
         return self._model is not None
 
     def load(self) -> "SurprisalModel":
-        """Load the model now (about 15 s); later calls return at once."""
+        """Load the model now (about 16 s); later calls return at once."""
         with self._lock:
             if self._model is None:
                 self._load()

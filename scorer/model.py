@@ -7,7 +7,8 @@ all-MiniLM-L6-v2). A model folder holds:
 - ``adapter_config.json`` / ``adapter_model.safetensors``: the LoRA weights of the encoder (peft);
 - ``heads.safetensors``: the sentence classifier and the damaged-word head;
 - ``telltale.json``: name, version, base, calibration and thresholds;
-- ``metrics.json`` and ``MODEL_CARD.md``: what ``telltale eval`` measured.
+- ``metrics.json``: what ``telltale train`` measured on dev and the BBC test split at the
+  end of training; ``MODEL_CARD.md``: data, procedure, ``telltale eval`` figures, limits.
 
 By default the detector runs on the fast path of :mod:`scorer.inference` (LoRA
 merged, tokens packed without padding, int8 linear layers); ``precision="fp32"``

@@ -4,8 +4,10 @@ The JSON shape (see ARCHITECTURE.md) is shared by the library, the server and
 the extension::
 
     {"model": {"name", "version"}, "threshold": float,
-     "article": {"probability", "flagged", "verdict", ...},
-     "passages": [{"index", "start", "end", "probability", "flagged",
+     "thresholds": {"sentence", "passage", "article"},
+     "article": {"probability", "flagged", "verdict", "passages", "flagged_passages",
+                 "sentences", "flagged_sentences"},
+     "passages": [{"index", "start", "end", "probability", "flagged", "flagged_sentences",
                    "sentences": [{"start", "end", "text", "probability", "flagged",
                                   "reasons": [{"type": "classifier", "probability": 0.91}, ...]}]}]}
 

@@ -157,7 +157,7 @@ class Scorer:
 
         Meant to run after the classifier's result has been shown: ``score()``
         gives the first highlights, ``refine(result)`` follows (one causal
-        pass of SmolLM2-135M over the article, about 0.9 s for 700 words on 2
+        pass of SmolLM2-135M over the article, about 0.85 s for 700 words on 2
         cores in int8, ``benchmarks/lm_cost.py``; the model loads on first use,
         about 16 s, unless ``language_model=True`` started it in the
         background). A text is scored first. Like the classifier, it runs on
