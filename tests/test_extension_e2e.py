@@ -8,10 +8,10 @@ pages under ``extension/test/pages/`` are served on loopback. The extension is p
 the server through its own options storage, as a user would with the options page.
 
 Checked: the garbled paragraphs get highlights, a clean page gets none, the badge count
-equals the server's flagged passage count, the tooltip's text, the popup's verdict, the
-message when the server is down, that a long article's part on screen is sent first, and
-that no element box of the page moves. Screenshots
-go to ``artifacts/`` (kept by CI as test artifacts).
+equals the server's count of passages with a flag (the passage's or a sentence's), the
+tooltip's text, the popup's verdict, the message when the server is down, that a long
+article's part on screen is sent first, and that no element box of the page moves.
+Screenshots go to ``artifacts/`` (kept by CI as test artifacts).
 
 Needs: ``apt-get install chromium``, ``pip install playwright`` (no ``playwright install``),
 Node 20 with ``npm ci`` run in ``extension/``.
@@ -338,6 +338,9 @@ def test_garbled_page_is_marked_like_the_server_says(browser, server, pages):
     paragraphs = page.evaluate(PARAGRAPHS_JS)
     result = score_directly(server, [p["text"] for p in paragraphs])
     flagged_by_server = [p["index"] for p in result["passages"] if p["flagged"]]
+    # what the reader sees marked: passages flagged as a whole or holding a flagged sentence
+    marked_by_server = [p["index"] for p in result["passages"]
+                        if p["flagged"] or any(s["flagged"] for s in p["sentences"])]
     report = describe_sentences(result)
     garbled = [i for i, p in enumerate(paragraphs) if p["kind"] == "garbled"]
 
@@ -345,9 +348,10 @@ def test_garbled_page_is_marked_like_the_server_says(browser, server, pages):
     missed = [i for i in garbled if i not in flagged_by_server]
     assert not missed, f"the server did not flag garbled paragraphs {missed}:\n{report}"
 
-    # Badge and counts equal the server's flagged passages; everything was anchored.
+    # Counts equal the server's; the badge counts the marked passages; everything was anchored.
     assert state["counts"]["flaggedPassages"] == len(flagged_by_server), report
-    assert badge(worker, tid) == str(len(flagged_by_server))
+    assert state["counts"]["markedPassages"] == len(marked_by_server), report
+    assert badge(worker, tid) == str(len(marked_by_server))
     assert state["counts"]["unanchored"] == 0
     assert state["verdict"] == result["article"]["verdict"]
 
@@ -419,7 +423,7 @@ def test_garbled_page_is_marked_like_the_server_says(browser, server, pages):
     popup.goto(f"chrome-extension://{ext_id}/popup.html?tab={tid}")
     popup.locator("#verdict").wait_for(state="visible", timeout=10000)
     assert popup.locator("#verdict").inner_text() == VERDICT_TEXT[result["article"]["verdict"]]
-    assert popup.locator("dd[data-count='Flagged passages']").inner_text() == str(len(flagged_by_server))
+    assert popup.locator("dd[data-count='Flagged passages']").inner_text() == str(len(marked_by_server))
     items = popup.locator("#flagged li button")
     assert items.count() == len({m["paragraph"] for m in marks})
     popup.screenshot(path=str(ARTIFACTS / "extension-popup.png"))
@@ -444,7 +448,7 @@ def test_clean_page_gets_no_marks(browser, server, pages):
     report = describe_sentences(result)
     assert not any(p["flagged"] for p in result["passages"]), f"the server flagged clean text:\n{report}"
     assert result["article"]["verdict"] == "no signs", report
-    assert state["counts"]["flaggedPassages"] == 0
+    assert state["counts"]["flaggedPassages"] == state["counts"]["markedPassages"] == 0
     assert page.evaluate(HIGHLIGHTS_JS) == []
     assert badge(worker, tid) == ""
     assert page.locator("telltale-ui").count() == 0, "nothing is added to a clean page"
@@ -560,7 +564,8 @@ def test_single_page_site_article_change_is_rescanned(browser, server, pages):
     # their neighbours, so the extra text can move a flag.)
     flagged = [f["passage"] for f in state["flagged"] if f["flagged"]]
     assert flagged and state["counts"]["flaggedPassages"] == len(flagged)
-    assert badge(worker, tid) == str(len(flagged))
+    assert state["counts"]["markedPassages"] == len(state["flagged"])
+    assert badge(worker, tid) == str(len(state["flagged"]))
     assert state["counts"]["unanchored"] == 0
     assert page.evaluate(HIGHLIGHTS_JS)  # marks on the page (some may sit on the swapped-in heading)
     page.close()

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ServerError, scoreParagraphs } from "../src/background/api.js";
+import { ServerError, scoreParagraphs, scoreWithRetry } from "../src/background/api.js";
 
 // A recording stand-in for fetch: the real server is exercised by tests/test_extension_e2e.py.
-function recorder(status, body) {
+function recorder(status, body, headers = {}) {
   const calls = [];
   const fetchImpl = async (url, init) => {
     calls.push({ url, init });
-    return { ok: status < 400, status, json: async () => body };
+    return { ok: status < 400, status, json: async () => body, headers: new Headers(headers) };
   };
   return { calls, fetchImpl };
 }
@@ -40,9 +40,49 @@ test("failures become {kind, message}", async () => {
   await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: unauthorized }),
     (e) => e.kind === "unauthorized" && e.message === "Send the team token." && e.status === 401);
   const { fetchImpl: busy } = recorder(503, { error: { type: "not_ready", message: "The model is still loading." } });
-  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: busy }), (e) => e.kind === "busy");
+  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: busy }), (e) => e.kind === "starting");
   const { fetchImpl: wrong } = recorder(200, { hello: "world" });
   await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: wrong }), (e) => e.kind === "server");
   const hang = (_url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(new Error("aborted"))));
   await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: hang, timeoutMs: 20 }), (e) => e.kind === "timeout");
+});
+
+test("the server's error types become kinds the popup explains", async () => {
+  const settings = { serverUrl: "http://127.0.0.1:1", token: "" };
+  const cases = [
+    [422, "unsupported_language", "language"],
+    [422, "empty_input", "empty"],
+    [413, "payload_too_large", "too-large"],
+    [413, "input_too_large", "too-large"],
+    [429, "overloaded", "busy"],
+    [503, "not_ready", "starting"],
+    [503, "model_unavailable", "model-unavailable"],
+    [401, "unauthorized", "unauthorized"],
+    [422, "invalid_request", "server"],
+    [503, undefined, "starting"],
+  ];
+  for (const [status, type, kind] of cases) {
+    const { fetchImpl } = recorder(status, { error: { type, message: "m" } }, { "Retry-After": "2" });
+    await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl }),
+      (e) => e.kind === kind && e.status === status && e.retryAfter === 2, `${status} ${type}`);
+  }
+});
+
+test("a busy or starting server is retried once after its Retry-After, capped", async () => {
+  const settings = { serverUrl: "http://127.0.0.1:1", token: "" };
+  const waits = [];
+  const sleep = async (ms) => { waits.push(ms); };
+  let n = 0;
+  const thenOk = async () => (++n === 1
+    ? { ok: false, status: 429, headers: new Headers({ "Retry-After": "1" }), json: async () => ({ error: { type: "overloaded", message: "busy" } }) }
+    : { ok: true, status: 200, headers: new Headers(), json: async () => OK });
+  assert.deepEqual(await scoreWithRetry(settings, ["x"], { fetchImpl: thenOk, sleep }), OK);
+  assert.deepEqual(waits, [1000]);
+  const { calls, fetchImpl: slow } = recorder(503, { error: { type: "not_ready", message: "loading" } }, { "Retry-After": "600" });
+  await assert.rejects(scoreWithRetry(settings, ["x"], { fetchImpl: slow, sleep }), (e) => e.kind === "starting");
+  assert.equal(calls.length, 2, "one retry only");
+  assert.equal(waits[1], 5000, "the wait is capped");
+  const { calls: refusedCalls, fetchImpl: language } = recorder(422, { error: { type: "unsupported_language", message: "x" } });
+  await assert.rejects(scoreWithRetry(settings, ["x"], { fetchImpl: language, sleep }), (e) => e.kind === "language");
+  assert.equal(refusedCalls.length, 1, "a refused article is not retried");
 });

@@ -18,6 +18,7 @@ test("fallback wrapper marks text across inline elements and unwraps to the same
   const wrappers = wrapRange(doc, rangeOf(doc, "the quoted part and"), 1, 2);
   assert.equal(wrappers.length, 3);
   assert.equal(wrappers.map((w) => w.textContent).join(""), "the quoted part and");
+  assert.ok(wrappers.every((w) => !w.hasAttribute("tabindex")), "fragments are not tab stops (the UI's buttons are)");
   assert.equal(p.textContent, "Before the quoted part and after it.");
   unwrap(wrappers);
   assert.equal(p.innerHTML, before);
@@ -70,7 +71,11 @@ test("tooltip text is set as text: server strings containing HTML stay inert", (
   assert.equal(ui.root.querySelectorAll("img").length, 0);
   assert.ok(ui.tip.textContent.includes(evil));
   assert.equal(ui.tip.getAttribute("role"), "tooltip");
-  assert.equal(ui.list.querySelector("button").getAttribute("aria-describedby"), "telltale-tip");
+  const button = ui.list.querySelector("button");
+  assert.equal(button.getAttribute("aria-describedby"), "telltale-tip");
+  assert.equal(button.getAttribute("role"), null, "a button keeps its role");
+  assert.equal(button.parentElement.nodeName, "LI");
+  assert.equal(ui.list.nodeName, "UL");
   ui.detach();
   assert.equal(doc.querySelector("telltale-ui"), null);
 });

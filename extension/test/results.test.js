@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chunkParagraphs, countResult, flaggedItems, mergeResults, orderChunks } from "../src/content/results.js";
-import { reasonText, reasonsText, strength, verdictNote, verdictText } from "../src/shared/describe.js";
+import { chunkParagraphs, countResult, flaggedItems, mergeResults, orderChunks, verdictFor } from "../src/content/results.js";
+import { reasonText, reasonsText, strength, verdictHeadline, verdictNote, verdictText, verdictTone } from "../src/shared/describe.js";
 import { isSkipped, normalizeHost, normalizeServerUrl, withDefaults } from "../src/shared/settings.js";
 
 const sentence = (probability, flagged, extra = {}) => ({ start: 0, end: 5, text: "Hello", probability, flagged, reasons: [], ...extra });
@@ -22,7 +22,31 @@ test("flaggedItems follows the server's flags by default", () => {
   assert.deepEqual(items.map((p) => p.index), [1, 2, 3]);
   assert.equal(items[0].sentences.length, 1);
   assert.equal(items[1].sentences.length, 2, "a flagged passage without flagged sentences shows all of them");
-  assert.deepEqual(countResult(RESULT, items), { paragraphs: 4, flaggedPassages: 2, flaggedSentences: 4 });
+  assert.deepEqual(countResult(RESULT, items), { paragraphs: 4, flaggedPassages: 2, markedPassages: 3, flaggedSentences: 4 });
+});
+
+test("a flagged sentence in an unflagged passage counts as a marked passage (the badge)", () => {
+  const result = { ...RESULT, article: { probability: 0.3, flagged: false, verdict: "no signs" }, passages: [RESULT.passages[0], RESULT.passages[3]] };
+  const counts = countResult(result, flaggedItems(result));
+  assert.equal(counts.markedPassages, 1);
+  assert.equal(counts.flaggedPassages, 0);
+  assert.equal(verdictTone("no signs", counts), "flagged");
+  assert.equal(verdictHeadline("no signs", counts), "No signs in the article as a whole");
+  assert.match(verdictNote("no signs", counts), /^One sentence looks garbled on its own/);
+  assert.equal(verdictHeadline("no signs", { markedPassages: 0 }), "No signs of machine translation or garbling");
+  assert.equal(verdictTone("no signs", { markedPassages: 0 }), "clean");
+  const likely = "likely machine-translated or garbled";
+  assert.doesNotMatch(verdictNote(likely, counts), /No single passage/);
+  assert.match(verdictNote(likely, counts), /article as a whole.*one sentence looks garbled/);
+});
+
+test("verdictFor: the server's verdict at its threshold, the same rule at the user's", () => {
+  assert.equal(verdictFor(RESULT, flaggedItems(RESULT)), "some passages look garbled");
+  const quiet = { ...RESULT, article: { probability: 0.3, flagged: false, verdict: "no signs" }, passages: [RESULT.passages[0]] };
+  assert.equal(verdictFor(quiet, flaggedItems(quiet, 0.15), 0.15), "some passages look garbled");
+  assert.equal(verdictFor(RESULT, flaggedItems(RESULT, 0.99), 0.99), "no signs");
+  const likely = { ...RESULT, article: { ...RESULT.article, verdict: "likely machine-translated or garbled" } };
+  assert.equal(verdictFor(likely, flaggedItems(likely, 0.99), 0.99), "likely machine-translated or garbled");
 });
 
 test("flaggedItems with the user's own threshold", () => {

@@ -2,12 +2,58 @@
 // no title, no cookies) and turns every failure into {kind, message} for the popup.
 
 export const TIMEOUT_MS = 60000;
+/** At most this long is waited for a busy or starting server's Retry-After, once. */
+export const MAX_RETRY_WAIT_MS = 5000;
 
 export class ServerError extends Error {
-  constructor(kind, message, status = 0) {
+  constructor(kind, message, status = 0, { type = "", retryAfter = null } = {}) {
     super(message);
     this.kind = kind;
     this.status = status;
+    this.type = type;
+    this.retryAfter = retryAfter;
+  }
+}
+
+// The server's error types (server/errors.py) as the kinds the popup explains.
+const KINDS = {
+  unauthorized: "unauthorized",
+  unsupported_language: "language",
+  empty_input: "empty",
+  payload_too_large: "too-large",
+  input_too_large: "too-large",
+  overloaded: "busy",
+  not_ready: "starting",
+  model_unavailable: "model-unavailable",
+};
+
+/** The kind of a failed response: by its error type, else by its status. */
+export function errorKind(status, type) {
+  if (typeof type === "string" && Object.hasOwn(KINDS, type)) return KINDS[type];
+  if (status === 401) return "unauthorized";
+  if (status === 429) return "busy";
+  if (status === 503) return "starting";
+  if (status === 413) return "too-large";
+  return "server";
+}
+
+function retryAfterSeconds(response) {
+  const value = response.headers && typeof response.headers.get === "function" ? response.headers.get("Retry-After") : null;
+  const n = Number(value);
+  return value != null && Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+/**
+ * scoreParagraphs, retried once when the server is busy or still starting (429, 503
+ * not_ready) after its Retry-After, capped at MAX_RETRY_WAIT_MS.
+ */
+export async function scoreWithRetry(settings, paragraphs, { sleep = (ms) => new Promise((r) => setTimeout(r, ms)), ...options } = {}) {
+  try {
+    return await scoreParagraphs(settings, paragraphs, options);
+  } catch (err) {
+    if (!(err instanceof ServerError) || !["busy", "starting"].includes(err.kind)) throw err;
+    await sleep(Math.min(MAX_RETRY_WAIT_MS, (err.retryAfter ?? 1) * 1000));
+    return scoreParagraphs(settings, paragraphs, options);
   }
 }
 
@@ -43,13 +89,10 @@ export async function scoreParagraphs(settings, paragraphs, { fetchImpl = fetch,
     body = null;
   }
   if (!response.ok) {
-    const message = body && body.error && typeof body.error.message === "string"
-      ? body.error.message.slice(0, 500)
-      : `The server answered HTTP ${response.status}.`;
-    const kind = response.status === 401 ? "unauthorized"
-      : response.status === 429 || response.status === 503 ? "busy"
-      : response.status === 413 ? "too-large" : "server";
-    throw new ServerError(kind, message, response.status);
+    const error = body && body.error && typeof body.error === "object" ? body.error : {};
+    const message = typeof error.message === "string" ? error.message.slice(0, 500) : `The server answered HTTP ${response.status}.`;
+    const type = typeof error.type === "string" ? error.type.slice(0, 60) : "";
+    throw new ServerError(errorKind(response.status, type), message, response.status, { type, retryAfter: retryAfterSeconds(response) });
   }
   if (!body || !Array.isArray(body.passages) || !body.article) {
     throw new ServerError("server", `The server at ${settings.serverUrl} did not answer like a Telltale server.`);

@@ -2,13 +2,24 @@
 // for content scripts, keeps the toolbar badge, and relays the keyboard commands.
 
 import { ext } from "../shared/ext.js";
-import { ServerError, scoreParagraphs, serverInfo } from "./api.js";
+import { ServerError, scoreWithRetry, serverInfo } from "./api.js";
 import { loadSettings, normalizeServerUrl } from "../shared/settings.js";
 
 const BADGE = {
   flagged: "#c92a2a",
   error: "#868e96",
   busy: "#5c7cfa",
+};
+
+const ERROR_TITLES = {
+  language: "this page is not in English",
+  unauthorized: "the server needs a (different) team token",
+  starting: "the server is still starting",
+  busy: "the server is busy",
+  "model-unavailable": "the server could not load its model",
+  "too-large": "the article is too large for the server",
+  empty: "no text to check",
+  reloaded: "reload the page (Telltale was updated)",
 };
 
 async function setBadge(tabId, state) {
@@ -22,11 +33,12 @@ async function setBadge(tabId, state) {
   } else if (state.status === "error") {
     text = "!";
     color = BADGE.error;
-    title = "Telltale: the server could not be reached or refused the article";
+    title = `Telltale: ${ERROR_TITLES[state.errorKind] || "the server could not be reached or refused the article"}`;
   } else if (state.status === "done") {
-    const n = state.flaggedPassages || 0;
+    const n = state.markedPassages || 0; // passages with a highlight, as the popup lists them
     text = n > 0 ? String(n) : "";
     title = n > 0 ? `Telltale: ${n} flagged passage${n === 1 ? "" : "s"}` : "Telltale: no flagged passages";
+    if (state.partial) title += " (part of the article could not be checked)";
   } else if (state.status === "paused") {
     title = "Telltale: paused on this site";
   }
@@ -38,12 +50,18 @@ async function setBadge(tabId, state) {
 async function handleScore(message) {
   const paragraphs = Array.isArray(message.paragraphs) ? message.paragraphs.filter((p) => typeof p === "string") : [];
   if (paragraphs.length === 0) return { ok: false, error: { kind: "extension", message: "No paragraphs to score." } };
-  const settings = await loadSettings();
+  const settings = await loadSettings({ withToken: true });
   try {
-    return { ok: true, result: await scoreParagraphs(settings, paragraphs) };
+    return { ok: true, result: await scoreWithRetry(settings, paragraphs) };
   } catch (err) {
     const kind = err instanceof ServerError ? err.kind : "extension";
-    return { ok: false, error: { kind, message: String(err.message || err), status: err.status || 0, serverUrl: settings.serverUrl } };
+    return {
+      ok: false,
+      error: {
+        kind, message: String(err.message || err), status: err.status || 0, type: err.type || "",
+        serverUrl: settings.serverUrl, tokenSet: Boolean(settings.token),
+      },
+    };
   }
 }
 

@@ -28,9 +28,14 @@ export class Highlighter {
   }
 
   clear() {
+    this.unwrapAll();
+    this.render();
+  }
+
+  /** Remove this highlighter's wrappers only, leaving the page's Highlight registry alone. */
+  unwrapAll() {
     for (const mark of this.marks) unwrap(mark.wrappers);
     this.marks = [];
-    this.render();
   }
 
   setVisible(visible) {
@@ -84,7 +89,27 @@ export class Highlighter {
   }
 }
 
-/** Wrap the text of `range` in <telltale-mark> elements, one per text node touched. */
+/**
+ * Remove marks and UI left on the page by an earlier copy of the content script (the
+ * extension was reloaded or updated while the page stayed open).
+ */
+export function removeLeftovers(doc) {
+  unwrap([...doc.querySelectorAll("telltale-mark")]);
+  for (const el of doc.querySelectorAll("telltale-ui")) el.remove();
+  const win = doc.defaultView;
+  if (highlightApiAvailable(win)) {
+    try {
+      for (const name of [...LEVELS.map((l) => `telltale-${l}`), FOCUS]) win.CSS.highlights.delete(name);
+    } catch {
+      // a registry that refuses us has none of our marks either
+    }
+  }
+}
+
+/**
+ * Wrap the text of `range` in <telltale-mark> elements, one per text node touched. They are
+ * not focusable: the keyboard reaches each mark once, through the UI's list of buttons.
+ */
 export function wrapRange(doc, range, id, level) {
   const nodes = [];
   const root = range.commonAncestorContainer;
@@ -104,7 +129,6 @@ export function wrapRange(doc, range, id, level) {
     const el = doc.createElement("telltale-mark");
     el.dataset.id = String(id);
     el.dataset.level = String(level);
-    el.tabIndex = 0;
     node.parentNode.insertBefore(el, node);
     el.appendChild(node);
     wrappers.push(el);

@@ -4,15 +4,18 @@
 
 import { ext } from "../shared/ext.js";
 import { loadSettings, isSkipped } from "../shared/settings.js";
-import { percent, reasonsText, strength, verdictText } from "../shared/describe.js";
+import { percent, reasonsText, strength, verdictHeadline, verdictText } from "../shared/describe.js";
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { extractArticle } from "./extract.js";
 import { anchorSentences, firstParagraphInView, locateParagraphs } from "./mapping.js";
-import { chunkParagraphs, countResult, flaggedItems, mergeResults, orderChunks } from "./results.js";
-import { Highlighter } from "./highlight.js";
+import { chunkParagraphs, countResult, flaggedItems, mergeResults, orderChunks, toUtf16Offsets, verdictFor } from "./results.js";
+import { joinLongParagraphs, splitLongParagraphs } from "./long-paragraphs.js";
+import { articleStillThere, sameDocument, SettleTimer, URL_SETTLE_MS } from "./changes.js";
+import { Highlighter, removeLeftovers } from "./highlight.js";
 import { TelltaleUI } from "./ui.js";
 
-const SETTLE_MS = 1200;
+// Errors that concern one part of the article: the other parts are still worth sending.
+const PART_ERRORS = new Set(["language", "empty", "too-large", "server"]);
 
 const highlighter = new Highlighter(document);
 const ui = new TelltaleUI(document);
@@ -22,66 +25,145 @@ let generation = 0;
 let state = { status: "idle" };
 let lastUrl = location.href;
 let lastArticleKey = "";
+let lastBodyText = null; // the page's text at the last look (a cheap "did anything change")
+let stopped = false;
 
 function setState(next) {
   state = { ...next, url: location.href, highlightsVisible: highlighter.visible };
+  sendBadge();
+}
+
+function sendBadge() {
   const badge = {
     status: state.status,
-    flaggedPassages: state.counts ? state.counts.flaggedPassages : 0,
+    markedPassages: state.counts ? state.counts.markedPassages : 0,
+    errorKind: state.error ? state.error.kind : null,
+    partial: Boolean(state.failedParts),
   };
-  ext.runtime.sendMessage({ type: "tab-state", ...badge }).catch(() => {});
+  try {
+    ext.runtime.sendMessage({ type: "tab-state", ...badge }).catch(() => {});
+  } catch {
+    // the extension was reloaded: this copy of the script is an orphan (see stopIfOrphaned)
+  }
+}
+
+/** The extension was reloaded or removed: this script can no longer reach it. Step aside. */
+function stopIfOrphaned() {
+  if (stopped) return true;
+  let alive = false;
+  try {
+    alive = Boolean(ext.runtime && ext.runtime.id);
+  } catch {
+    alive = false;
+  }
+  if (alive) return false;
+  stopped = true;
+  generation++;
+  observer.disconnect();
+  changes.cancel();
+  // Only this copy's own marks and UI: the Highlight registry is the page's, shared with a
+  // fresh copy of the script that may already have marked the page.
+  highlighter.unwrapAll();
+  ui.detach();
+  return true;
+}
+
+function errorOf(err) {
+  const message = String((err && err.message) || err);
+  if (/context invalidated|Receiving end does not exist/i.test(message)) {
+    return { kind: "reloaded", message: "Telltale was updated or reloaded; reload the page." };
+  }
+  return { kind: "extension", message: `Telltale failed on this page: ${message.slice(0, 300)}` };
 }
 
 // ---- scanning -------------------------------------------------------------------
 
+/** Check the page: read the settings, extract the article and have it scored (when allowed). */
 async function run({ force = false } = {}) {
+  if (stopIfOrphaned()) return;
   const gen = ++generation;
+  try {
+    await scanPage(gen, force);
+  } catch (err) {
+    if (gen !== generation || stopIfOrphaned()) return;
+    // Whatever failed (Readability, anchoring, storage), the state does not stay "scoring".
+    let shown = {};
+    try {
+      if (scan && scan.result) shown = summary(scan);
+    } catch {
+      shown = {};
+    }
+    setState({ ...shown, status: "error", error: errorOf(err) });
+  }
+}
+
+/** Forget the current article and its marks. */
+function forget() {
+  clearMarks();
+  scan = null;
+  lastArticleKey = "";
+}
+
+async function scanPage(gen, force) {
   settings = await loadSettings();
+  if (gen !== generation) return;
   if (isSkipped(location.hostname, settings.skipSites)) {
-    clearMarks();
-    scan = null;
+    forget();
     setState({ status: "paused" });
     return;
   }
   if (!force && settings.mode === "click") {
-    if (!scan) setState({ status: "waiting" });
+    // Only a click (the popup) sends text: a new page or article waits for one.
+    forget();
+    setState({ status: "waiting" });
     return;
   }
   setState({ status: "extracting" });
+  lastBodyText = bodyText();
   const article = extractArticle(document, { quickCheck: !force });
   if (gen !== generation) return;
   if (!article || article.paragraphs.length === 0) {
-    clearMarks();
-    scan = null;
-    lastArticleKey = "";
+    forget();
     setState({ status: "no-article" });
     return;
   }
   lastArticleKey = article.paragraphs.join("\n");
   const index = buildTextIndex(document.body);
   const selectors = locateParagraphs(index, article.paragraphs);
-  // A long article goes in chunks, the ones on screen first.
-  const chunks = orderChunks(chunkParagraphs(article.paragraphs), firstParagraphInView(index, selectors));
+  // Paragraphs over the server's limit go in parts; a long article goes in chunks, the ones
+  // on screen first.
+  const pieces = splitLongParagraphs(article.paragraphs);
+  const inView = firstParagraphInView(index, selectors);
+  const chunks = orderChunks(chunkParagraphs(pieces.texts), pieces.origins.findIndex((o) => o.paragraph === inView));
   const current = { url: location.href, paragraphs: article.paragraphs, selectors, parts: [], result: null, items: [] };
   scan = current;
   clearMarks();
-  setState({ status: "scoring", progress: { done: 0, total: chunks.length, paragraphs: article.paragraphs.length } });
+  const progress = (done) => ({ done, total: chunks.length, paragraphs: article.paragraphs.length });
+  setState({ status: "scoring", progress: progress(0) });
 
+  const failed = [];
   for (const [i, chunk] of chunks.entries()) {
     const reply = await ext.runtime.sendMessage({ type: "score", paragraphs: chunk.paragraphs })
-      .catch((err) => ({ ok: false, error: { kind: "extension", message: String(err && err.message || err) } }));
+      .catch((err) => ({ ok: false, error: errorOf(err) }));
     if (gen !== generation) return; // a newer scan started
     if (!reply || !reply.ok) {
-      setState({ status: "error", error: reply ? reply.error : { kind: "extension", message: "No reply from the background script." } });
-      return;
+      const error = reply ? reply.error : { kind: "extension", message: "No reply from the background script." };
+      failed.push(error);
+      if (PART_ERRORS.has(error.kind)) continue;
+      break; // the server is down, busy or refuses us: the other parts would fail alike
     }
-    current.parts.push({ offset: chunk.offset, result: reply.result, chars: chunk.paragraphs.join("").length });
-    current.result = mergeResults(current.parts);
+    const result = toUtf16Offsets(reply.result, chunk.paragraphs);
+    current.parts.push({ offset: chunk.offset, result, chars: chunk.paragraphs.join("").length });
+    current.result = joinLongParagraphs(mergeResults(current.parts), pieces.origins);
     render(current);
-    if (i < chunks.length - 1) {
-      setState({ ...summary(current), status: "scoring", progress: { done: i + 1, total: chunks.length, paragraphs: article.paragraphs.length } });
-    }
+    if (i < chunks.length - 1) setState({ ...summary(current), status: "scoring", progress: progress(i + 1) });
   }
+  if (!current.result) {
+    setState({ status: "error", error: failed[0] });
+    return;
+  }
+  // Parts that failed do not throw away the marks of those that came back.
+  current.partial = failed.length ? { error: failed[0], failedParts: chunks.length - current.parts.length, totalParts: chunks.length } : null;
   setState({ ...summary(current), status: "done" });
 }
 
@@ -92,7 +174,7 @@ function render(current) {
   const shownThreshold = threshold ?? current.result.threshold ?? 0.5;
   current.items = flaggedItems(current.result, threshold);
   const index = buildTextIndex(document.body);
-  const verdict = verdictText(current.result.article?.verdict);
+  const verdict = verdictHeadline(verdictFor(current.result, current.items, threshold), countResult(current.result, current.items));
   let unanchored = 0;
   let id = 0;
   for (const passage of current.items) {
@@ -132,9 +214,13 @@ function render(current) {
 function summary(current) {
   const counts = countResult(current.result, current.items);
   const highlighted = highlighter.marks.length;
+  const verdict = verdictFor(current.result, current.items, settings.threshold);
+  const serverVerdict = current.result.article?.verdict;
   return {
-    verdict: current.result.article?.verdict,
-    verdictText: verdictText(current.result.article?.verdict),
+    verdict,
+    verdictText: verdictHeadline(verdict, counts),
+    // The user's own threshold judged the passages: the server's verdict, at its threshold, beside it.
+    ...(verdict !== serverVerdict ? { serverVerdict, serverVerdictText: verdictText(serverVerdict), threshold: settings.threshold } : {}),
     probability: current.result.article?.probability,
     counts: { ...counts, highlighted, unanchored: current.unanchored || 0 },
     flagged: current.items.map((p) => ({
@@ -145,6 +231,7 @@ function summary(current) {
       markId: p.anchoredIds && p.anchoredIds.length ? p.anchoredIds[0] : null,
     })),
     model: current.result.model,
+    ...current.partial, // parts that failed: {error, failedParts, totalParts}
   };
 }
 
@@ -171,7 +258,7 @@ function scrollToMark(mark) {
 
 let pointer = null;
 let pointerFrame = 0;
-document.addEventListener("mousemove", (e) => {
+function onMouseMove(e) {
   pointer = { x: e.clientX, y: e.clientY };
   if (pointerFrame || highlighter.marks.length === 0) return;
   pointerFrame = requestAnimationFrame(() => {
@@ -183,69 +270,76 @@ document.addEventListener("mousemove", (e) => {
       ui.show(mark, rect);
     } else if (ui.current && !ui.root.activeElement) ui.hide();
   });
-}, { passive: true });
-document.addEventListener("focusin", (e) => {
-  // Fallback wrappers are focusable themselves.
-  const target = e.target;
-  if (target && target.nodeName === "TELLTALE-MARK") {
-    const mark = highlighter.marks.find((m) => String(m.id) === target.dataset.id);
-    if (mark) showFor(mark);
-  }
-});
-document.addEventListener("keydown", (e) => { if (e.key === "Escape") ui.hide(); });
-window.addEventListener("scroll", () => { if (ui.current && !ui.root.activeElement) ui.hide(); }, { passive: true });
+}
 
 // ---- single-page sites ------------------------------------------------------------
-
-let settleTimer = 0;
-function scheduleCheck() {
-  clearTimeout(settleTimer);
-  settleTimer = setTimeout(checkForChanges, SETTLE_MS);
-}
 
 function ownNode(node) {
   const el = node.nodeType === 1 ? node : node.parentElement;
   return Boolean(el && el.closest && el.closest("telltale-ui, telltale-mark"));
 }
 
+function bodyText() {
+  return document.body ? document.body.textContent : "";
+}
+
 function checkForChanges() {
-  if (state.status === "scoring" || state.status === "extracting") return scheduleCheck();
-  if (location.href !== lastUrl) {
+  if (stopIfOrphaned()) return;
+  if (state.status === "scoring" || state.status === "extracting") return changes.poke();
+  if (!sameDocument(location.href, lastUrl)) {
+    // Another page of a single-page site: a new scan (in click mode: back to waiting).
     lastUrl = location.href;
+    lastBodyText = null;
     run();
     return;
   }
+  lastUrl = location.href;
+  // Cheap checks first: the same text as at the last look, or the scanned article still all
+  // there, need no Readability run.
+  const text = bodyText();
+  const textChanged = text !== lastBodyText;
+  lastBodyText = text;
   if (!scan) {
-    if (settings && settings.mode === "auto" && (state.status === "no-article")) run();
+    if (textChanged && settings && settings.mode === "auto" && state.status === "no-article") run();
     return;
   }
-  const article = extractArticle(document, { quickCheck: true });
-  const key = article ? article.paragraphs.join("\n") : "";
-  if (key !== lastArticleKey) run({ force: settings.mode === "click" && Boolean(scan) });
-  else if (scan.result && highlighter.marks.some((m) => m.range.collapsed || !m.range.startContainer.isConnected)) {
-    render(scan); // same article, re-rendered markup: anchor again without asking the server
-    setState({ ...summary(scan), status: "done" });
+  if (textChanged && !articleStillThere(buildTextIndex(document.body).text, scan.paragraphs)) {
+    const article = extractArticle(document, { quickCheck: true });
+    const key = article ? article.paragraphs.join("\n") : "";
+    if (key !== lastArticleKey) {
+      run(); // auto: the new article is sent; click mode: marks cleared, waiting for a click
+      return;
+    }
+  }
+  if (scan.result && highlighter.marks.some((m) => m.range.collapsed || !m.range.startContainer.isConnected)) {
+    try {
+      render(scan); // same article, re-rendered markup: anchor again without asking the server
+      setState({ ...summary(scan), status: "done" });
+    } catch (err) {
+      setState({ status: "error", error: errorOf(err) });
+    }
   }
 }
+
+const changes = new SettleTimer(checkForChanges);
 
 const isOwn = (m) => ownNode(m.target)
   || (m.type === "childList" && [...m.addedNodes, ...m.removedNodes].every((n) => n.nodeName === "TELLTALE-UI"));
 const observer = new MutationObserver((mutations) => {
   if (mutations.every(isOwn)) return;
-  scheduleCheck();
+  // A history.pushState shows only as a new address: look sooner than for a mere change.
+  changes.poke(location.href !== lastUrl ? URL_SETTLE_MS : undefined);
 });
-observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 
 /** Forget the mutations our own marks just made (fallback wrappers), so they start no rescan. */
 function dropOwnMutations() {
   observer.takeRecords();
 }
-window.addEventListener("popstate", scheduleCheck);
-window.addEventListener("hashchange", scheduleCheck);
 
 // ---- messages from the popup and the background ---------------------------------
 
-ext.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+function onMessage(message, _sender, sendResponse) {
+  if (stopIfOrphaned()) return false;
   switch (message && message.type) {
     case "get-state":
       sendResponse({ ...state, host: location.hostname, mode: settings ? settings.mode : "auto" });
@@ -285,12 +379,52 @@ ext.runtime.onMessage.addListener((message, _sender, sendResponse) => {
     default:
       return false;
   }
-});
+}
 
-let settingsTimer = 0;
-ext.storage.onChanged.addListener(() => {
-  clearTimeout(settingsTimer);
-  settingsTimer = setTimeout(() => run({ force: Boolean(scan) }), 300);
-});
+/** Settings changed (options page, popup's pause): apply them. */
+async function onSettingsChanged() {
+  if (stopIfOrphaned()) return;
+  if (scan && scan.result && state.status === "done") {
+    const next = await loadSettings().catch(() => null);
+    if (next && next.mode === "click" && !isSkipped(location.hostname, next.skipSites)) {
+      // On-click mode sends nothing by itself: the result at hand is shown at the new sensitivity.
+      settings = next;
+      try {
+        render(scan);
+        setState({ ...summary(scan), status: "done" });
+      } catch (err) {
+        setState({ status: "error", error: errorOf(err) });
+      }
+      return;
+    }
+  }
+  run({ force: Boolean(scan) });
+}
 
-run();
+// ---- start ----------------------------------------------------------------------------
+
+function start() {
+  removeLeftovers(document); // marks of a copy of this script from before an extension reload
+  document.addEventListener("mousemove", onMouseMove, { passive: true });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") ui.hide(); });
+  window.addEventListener("scroll", () => { if (ui.current && !ui.root.activeElement) ui.hide(); }, { passive: true });
+  observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  const onNavigate = () => changes.poke(URL_SETTLE_MS);
+  window.addEventListener("popstate", onNavigate);
+  window.addEventListener("hashchange", onNavigate);
+  // Back from the back/forward cache: the browser reset the tab's badge; tell it again.
+  window.addEventListener("pageshow", (e) => { if (e.persisted && !stopIfOrphaned()) sendBadge(); });
+  ext.runtime.onMessage.addListener(onMessage);
+  let settingsTimer = 0;
+  ext.storage.onChanged.addListener(() => {
+    clearTimeout(settingsTimer);
+    settingsTimer = setTimeout(onSettingsChanged, 300);
+  });
+  run();
+}
+
+// Injected twice into one page (the manifest and a programmatic injection): run once.
+if (!window.__telltaleContent) {
+  window.__telltaleContent = true;
+  start();
+}

@@ -2,6 +2,7 @@
 // the user's sensitivity, and listing what to highlight. Pure functions (unit-tested).
 
 import { SEVERITY, VERDICT } from "../shared/describe.js";
+import { utf16Index } from "../shared/offsets.js";
 
 export const CHUNK_PARAGRAPHS = 20;
 export const CHUNK_CHARS = 12000;
@@ -67,6 +68,31 @@ export function mergeResults(parts) {
 }
 
 /**
+ * The server's result for `paragraphs` (what was sent) with every offset (passage and
+ * sentence start/end, reason spans) turned from code points into UTF-16 indices of its
+ * paragraph, so that JavaScript's slice() finds the same text.
+ */
+export function toUtf16Offsets(result, paragraphs) {
+  const passages = (result.passages || []).map((p) => {
+    const at = utf16Index(paragraphs[p.index] ?? "");
+    return {
+      ...p,
+      start: at(p.start),
+      end: at(p.end),
+      sentences: (p.sentences || []).map((s) => ({
+        ...s,
+        start: at(s.start),
+        end: at(s.end),
+        reasons: (s.reasons || []).map((r) => (r && Array.isArray(r.spans)
+          ? { ...r, spans: r.spans.map((span) => (Array.isArray(span) ? span.map(at) : span)) }
+          : r)),
+      })),
+    };
+  });
+  return { ...result, passages };
+}
+
+/**
  * What to show for a result: flagged passages, each with the sentences to highlight.
  * threshold null: the server's own `flagged`; a number: probability >= threshold.
  * A flagged passage with no flagged sentence has all its sentences marked, so every
@@ -89,11 +115,28 @@ export function flaggedItems(result, threshold = null) {
   return passages;
 }
 
-/** Counts for the badge and the popup. The badge shows `flaggedPassages`. */
+/**
+ * Counts for the badge and the popup. `markedPassages` (the badge) counts every passage with
+ * a highlight: flagged as a whole, or holding a flagged sentence (the server flags a single
+ * sentence in a passage it does not flag). `flaggedPassages` counts those flagged as a whole.
+ */
 export function countResult(result, items) {
   return {
     paragraphs: (result.passages || []).length,
     flaggedPassages: items.filter((p) => p.flagged).length,
+    markedPassages: items.length,
     flaggedSentences: items.reduce((n, p) => n + p.sentences.length, 0),
   };
+}
+
+/**
+ * The article's verdict for what is marked. With the server's threshold (null): the server's
+ * verdict. With the user's own: the server's rule over the passages judged by it: "likely"
+ * stays (it rests on the article's pooled probability and the server's article threshold),
+ * else "some passages look garbled" when a passage is flagged, else "no signs".
+ */
+export function verdictFor(result, items, threshold = null) {
+  const server = result.article?.verdict;
+  if (threshold == null || server === VERDICT.likely) return server;
+  return items.some((p) => p.flagged) ? VERDICT.passages : VERDICT.clean;
 }

@@ -44,7 +44,7 @@ export class TelltaleUI {
     const style = doc.createElement("style");
     style.textContent = STYLE;
     this.tip = el(doc, "div", { class: "tip", role: "tooltip", id: "telltale-tip", hidden: "" });
-    this.list = el(doc, "div", { class: "sr", role: "list", "aria-label": "Telltale: flagged sentences" });
+    this.list = el(doc, "ul", { class: "sr", "aria-label": "Telltale: flagged sentences" });
     this.root.append(style, this.tip, this.list);
     this.current = null;
   }
@@ -58,17 +58,19 @@ export class TelltaleUI {
     this.host.remove();
   }
 
-  /** Keyboard access: one focusable button per mark, in page order, read by screen readers. */
+  /** Keyboard access: one focusable button (in a list item) per mark, in page order, read by screen readers. */
   setMarks(marks, { onFocus, onBlur }) {
     this.list.replaceChildren();
     marks.forEach((mark, i) => {
-      const b = el(this.doc, "button", { role: "listitem", tabindex: "0", "aria-describedby": "telltale-tip" });
+      const item = el(this.doc, "li", {});
+      const b = el(this.doc, "button", { type: "button", "aria-describedby": "telltale-tip" });
       b.textContent = `Flagged sentence ${i + 1} of ${marks.length}: ${mark.info.label}`;
       b.dataset.id = String(mark.id);
       b.addEventListener("focus", () => onFocus(mark));
       b.addEventListener("blur", () => onBlur(mark));
       b.addEventListener("keydown", (e) => { if (e.key === "Escape") this.hide(); });
-      this.list.append(b);
+      item.append(b);
+      this.list.append(item);
     });
   }
 

@@ -1,7 +1,9 @@
 // The options page: server URL, team token, sensitivity, automatic vs on-click, sites to skip.
 
 import { ext } from "../shared/ext.js";
-import { DEFAULTS, isLoopbackServer, loadSettings, normalizeHost, normalizeServerUrl, saveSettings } from "../shared/settings.js";
+import {
+  DEFAULTS, insecureServerWarning, isLoopbackServer, loadSettings, normalizeHost, normalizeServerUrl, saveSettings,
+} from "../shared/settings.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("form");
@@ -17,8 +19,20 @@ function syncThreshold() {
   $("thresholdValue").textContent = $("customThreshold").checked ? Number($("threshold").value).toFixed(2) : "server default";
 }
 
+/** Warn (without refusing it) about a server reached over plain http:// across the network. */
+function syncServerWarning() {
+  let warning = "";
+  try {
+    warning = insecureServerWarning(normalizeServerUrl($("serverUrl").value));
+  } catch {
+    warning = "";
+  }
+  $("server-warning").textContent = warning;
+  $("server-warning").hidden = !warning;
+}
+
 async function fill() {
-  const s = await loadSettings();
+  const s = await loadSettings({ withToken: true });
   $("serverUrl").value = s.serverUrl;
   $("token").value = s.token;
   $("customThreshold").checked = s.threshold != null;
@@ -26,17 +40,24 @@ async function fill() {
   for (const r of form.elements.mode) r.checked = r.value === s.mode;
   $("skipSites").value = s.skipSites.join("\n");
   syncThreshold();
+  syncServerWarning();
 }
 
-/** Ask for access to a team server's origin (needs the click on Save: a user gesture). */
-async function ensurePermission(serverUrl) {
-  if (isLoopbackServer(serverUrl)) return true;
-  const origins = [`${new URL(serverUrl).origin}/*`];
-  if (await ext.permissions.contains({ origins })) return true;
-  return ext.permissions.request({ origins });
+/**
+ * Ask for access to a team server's origin. Called synchronously in the Save click's handler,
+ * before any await: Firefox asks the user only while it still sees their action (and a
+ * permission already granted is answered at once, without asking).
+ */
+function requestPermission(serverUrl) {
+  if (isLoopbackServer(serverUrl)) return Promise.resolve(true);
+  try {
+    return ext.permissions.request({ origins: [`${new URL(serverUrl).origin}/*`] });
+  } catch {
+    return Promise.resolve(false);
+  }
 }
 
-form.addEventListener("submit", async (e) => {
+form.addEventListener("submit", (e) => {
   e.preventDefault();
   let serverUrl;
   try {
@@ -46,7 +67,11 @@ form.addEventListener("submit", async (e) => {
     $("serverUrl").focus();
     return;
   }
-  const granted = await ensurePermission(serverUrl).catch(() => false);
+  save(serverUrl, requestPermission(serverUrl));
+});
+
+async function save(serverUrl, permission) {
+  const granted = await permission.catch(() => false);
   if (!granted) {
     say(`Telltale needs your permission to reach ${new URL(serverUrl).origin}; not saved.`, "error");
     return;
@@ -61,8 +86,9 @@ form.addEventListener("submit", async (e) => {
   });
   $("serverUrl").value = serverUrl;
   $("skipSites").value = skipSites.join("\n");
+  syncServerWarning();
   say("Saved.", "ok");
-});
+}
 
 $("test").addEventListener("click", async () => {
   let serverUrl;
@@ -84,6 +110,7 @@ $("test").addEventListener("click", async () => {
   else say(`Connected: model ${reply.info.model?.name ?? "?"} ${reply.info.model?.version ?? ""}.`, "ok");
 });
 
+$("serverUrl").addEventListener("input", syncServerWarning);
 $("customThreshold").addEventListener("change", syncThreshold);
 $("threshold").addEventListener("input", syncThreshold);
 fill();

@@ -3,7 +3,7 @@
 // down. It asks the tab's content script for its state; all text goes in as textContent.
 
 import { ext } from "../shared/ext.js";
-import { VERDICT, percent, verdictNote } from "../shared/describe.js";
+import { percent, verdictNote, verdictTone } from "../shared/describe.js";
 import { loadSettings, setSitePaused } from "../shared/settings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -31,9 +31,28 @@ function para(text, cls) {
   return p;
 }
 
-function errorBox(error, serverUrl) {
+// What to tell the user per kind of error (background/api.js). The server's own message is
+// shown only where it helps a reader of a web page (limits, a broken model), not where it is
+// advice for the Python library's users.
+const ERROR_TEXT = {
+  language: () => "This page is not in English; Telltale only reads English.",
+  empty: () => "Telltale found no text to check in this article.",
+  "too-large": (e) => `This article is larger than the server accepts. ${e.message}`,
+  starting: () => "The Telltale server is still starting (loading its model). Press Rescan in a few seconds.",
+  busy: () => "The Telltale server is busy with other articles. Press Rescan in a moment.",
+  "model-unavailable": (e) => `The Telltale server could not load its model: ${e.message}`,
+  unauthorized: (e) => (e.tokenSet
+    ? "The server refused the team token: it is wrong or out of date. Fix it in Settings."
+    : "This server needs a team token. Set it in Settings."),
+  reloaded: (e) => e.message,
+};
+
+function errorBox(error, serverUrl, partial = null) {
   const box = $("error");
   box.replaceChildren();
+  if (partial) {
+    box.append(para(`${partial.failedParts} of ${partial.totalParts} parts of the article could not be checked; the marks are for the rest.`));
+  }
   if (error.kind === "unreachable" || error.kind === "timeout") {
     box.append(para(error.kind === "timeout"
       ? `The Telltale server at ${serverUrl} did not answer in time.`
@@ -44,14 +63,41 @@ function errorBox(error, serverUrl) {
     how.append(code, " (or ", Object.assign(document.createElement("code"), { textContent: "telltale serve" }),
       "), wait for “ready”, then press Rescan. A team server’s address goes in Settings.");
     box.append(how);
-  } else if (error.kind === "unauthorized") {
-    box.append(para("The server refused the request: the team token is missing or wrong. Set it in Settings."));
-  } else if (error.kind === "busy") {
-    box.append(para(`The server is busy or still loading its model: ${error.message} Press Rescan in a moment.`));
+  } else if (Object.hasOwn(ERROR_TEXT, error.kind)) {
+    box.append(para(ERROR_TEXT[error.kind](error)));
   } else {
     box.append(para(`Telltale could not check this article: ${error.message}`));
   }
   show("error", true);
+}
+
+/** A page Telltale may not read: say so, with a button that asks for access to the site. */
+function siteAccessBox(tab) {
+  const origin = new URL(tab.url).origin;
+  const box = $("status");
+  box.replaceChildren(para(`Telltale is not allowed to read ${new URL(tab.url).host}.`, "muted"));
+  const grant = document.createElement("button");
+  grant.type = "button";
+  grant.id = "grant";
+  grant.textContent = "Allow Telltale on this site";
+  // Called straight from the click: browsers ask for a permission only during the user's action.
+  grant.addEventListener("click", () => {
+    ext.permissions.request({ origins: [`${origin}/*`] }).then((granted) => {
+      if (!granted) return;
+      box.replaceChildren(para("Allowed. Reloading the page…", "muted"));
+      ext.tabs.reload(tabId).catch(() => {});
+      setTimeout(refresh, 1500);
+    }).catch(() => {});
+  });
+  box.append(grant);
+}
+
+/** The tab's web page, when Telltale lacks access to it (site access withheld); else null. */
+async function withheldTab() {
+  const tab = await ext.tabs.get(tabId).catch(() => null);
+  if (!tab || typeof tab.url !== "string" || !/^https?:/.test(tab.url)) return null;
+  const allowed = await ext.permissions.contains({ origins: [`${new URL(tab.url).origin}/*`] }).catch(() => true);
+  return allowed ? null : tab;
 }
 
 function render(state, settings) {
@@ -82,6 +128,9 @@ function render(state, settings) {
     case "error":
       errorBox(state.error || { kind: "extension", message: "unknown error" }, state.error?.serverUrl || settings.serverUrl);
       break;
+    case "done":
+      if (state.error) errorBox(state.error, state.error.serverUrl || settings.serverUrl, state);
+      break;
     default:
       break;
   }
@@ -95,17 +144,21 @@ function render(state, settings) {
   if (state.counts) {
     const verdict = $("verdict");
     verdict.textContent = state.verdictText;
-    verdict.className = state.counts.flaggedPassages > 0 || state.verdict !== VERDICT.clean ? "flagged" : "clean";
-    const note = state.status === "scoring" ? "" : verdictNote(state.verdict, state.counts.flaggedPassages);
+    verdict.className = verdictTone(state.verdict, state.counts);
+    const note = state.status === "scoring" ? "" : verdictNote(state.verdict, state.counts);
     $("verdict-note").textContent = note;
     show("verdict-note", Boolean(note));
+    $("threshold-note").textContent = state.serverVerdict
+      ? `Judged at your own threshold (${Number(state.threshold).toFixed(2)}, in Settings). At its own, the server says: ${state.serverVerdictText}.`
+      : "";
+    show("threshold-note", Boolean(state.serverVerdict));
     $("probability").textContent = `Article: ${percent(state.probability)} likely machine-translated or garbled`
       + (state.status === "scoring" ? " (so far)" : "");
     const counts = $("counts");
     counts.replaceChildren();
     const rows = [
       ["Paragraphs checked", state.counts.paragraphs],
-      ["Flagged passages", state.counts.flaggedPassages],
+      ["Flagged passages", state.counts.markedPassages ?? state.counts.flaggedPassages], // as listed below
       ["Flagged sentences", state.counts.flaggedSentences],
       ["Highlighted", state.counts.highlighted],
     ];
@@ -153,10 +206,16 @@ async function refresh() {
     state = null;
   }
   if (!state) {
-    $("status").replaceChildren(para("Telltale cannot read this page (browser pages, extension stores and PDFs are off limits). Reload the page if it is a news article opened before Telltale was installed.", "muted"));
     for (const b of ["rescan", "pause", "toggle"]) $(b).disabled = true;
+    const tab = await withheldTab();
+    if (tab) {
+      siteAccessBox(tab);
+      return;
+    }
+    $("status").replaceChildren(para("Telltale cannot read this page (browser pages, extension stores and PDFs are off limits). Reload the page if it is a news article opened before Telltale was installed.", "muted"));
     return;
   }
+  for (const b of ["rescan", "pause", "toggle"]) $(b).disabled = false;
   if (state.status === "waiting" && !startedOnClick) {
     startedOnClick = true; // on-click mode: opening the popup is the click
     await ext.tabs.sendMessage(tabId, { type: "rescan" }).catch(() => {});

@@ -23,15 +23,62 @@ export function verdictText(verdict) {
   return VERDICTS[verdict] || (typeof verdict === "string" ? verdict : "No verdict");
 }
 
+/** Counts as verdictNote reads them; a number stands for all three (older callers). */
+function marks(counts) {
+  if (typeof counts === "object" && counts) {
+    return {
+      marked: Number(counts.markedPassages ?? counts.flaggedPassages) || 0,
+      flagged: Number(counts.flaggedPassages) || 0,
+      sentences: Number(counts.flaggedSentences) || 0,
+    };
+  }
+  const n = Number(counts) || 0;
+  return { marked: n, flagged: n, sentences: n };
+}
+
 /**
- * A line under the verdict when it rests on the article as a whole: "likely machine-translated"
- * with no passage marked, so the reader is not left looking for highlights that are not there.
+ * The headline for a verdict, agreeing with the page: "no signs" over highlighted sentences
+ * (the server flags a single sentence without changing the verdict) says it is the article
+ * as a whole that shows none.
  */
-export function verdictNote(verdict, flaggedPassages) {
-  if (verdict === VERDICT.likely && !(Number(flaggedPassages) > 0)) {
-    return "No single passage stands out: the wording of the article as a whole reads like machine translation.";
+export function verdictHeadline(verdict, counts) {
+  if (verdict === VERDICT.clean && marks(counts).marked > 0) return "No signs in the article as a whole";
+  return verdictText(verdict);
+}
+
+/** "clean" only when the verdict is and nothing is marked; "flagged" otherwise (the popup's colour). */
+export function verdictTone(verdict, counts) {
+  return verdict === VERDICT.clean && marks(counts).marked === 0 ? "clean" : "flagged";
+}
+
+/**
+ * A line under the verdict when it and the highlights could seem to disagree: "likely
+ * machine-translated" with no passage flagged as a whole (it rests on the article as a whole,
+ * so the reader is not left looking for highlights that are not there), or "no signs" with
+ * highlighted sentences. `counts`: {markedPassages, flaggedPassages, flaggedSentences}.
+ */
+export function verdictNote(verdict, counts) {
+  const { marked, flagged, sentences } = marks(counts);
+  if (verdict === VERDICT.likely && flagged === 0) {
+    if (marked === 0) {
+      return "No single passage stands out: the wording of the article as a whole reads like machine translation.";
+    }
+    return "No passage stands out as a whole: the wording of the article as a whole reads like machine translation, "
+      + `and ${sentencesText(sentences)} ${sentences === 1 ? "looks" : "look"} garbled on ${sentences === 1 ? "its" : "their"} own (highlighted).`;
+  }
+  if (verdict === VERDICT.clean && marked > 0) {
+    return `${capitalize(sentencesText(sentences))} ${sentences === 1 ? "looks" : "look"} garbled on ${sentences === 1 ? "its" : "their"} own `
+      + "(highlighted), too little to call the article machine-translated or garbled.";
   }
   return "";
+}
+
+function sentencesText(n) {
+  return n === 1 ? "one sentence" : `${n} sentences`;
+}
+
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** 1 (weak) to 3 (strong): how strongly a sentence is marked. */

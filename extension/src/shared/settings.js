@@ -1,5 +1,7 @@
 // The user's settings. Everything but the token lives in storage.sync; the team token is a
-// secret, so it stays in storage.local on this device and is never synced.
+// secret, so it stays in storage.local on this device and is never synced. Only the pages
+// that need it (background, options) read it: content scripts and the popup get settings
+// without it.
 
 import { ext } from "./ext.js";
 
@@ -70,10 +72,28 @@ export function withDefaults(stored) {
   return s;
 }
 
-export async function loadSettings() {
-  const stored = await ext.storage.sync.get(Object.keys(DEFAULTS));
+/** The settings; the team token only with {withToken: true} (the background and options page). */
+export async function loadSettings({ withToken = false } = {}) {
+  const settings = withDefaults(await ext.storage.sync.get(Object.keys(DEFAULTS)));
+  if (!withToken) return settings;
   const { token = "" } = await ext.storage.local.get("token");
-  return { ...withDefaults(stored), token };
+  return { ...settings, token };
+}
+
+/**
+ * A warning (not an error) for a server URL that sends the token and the article's text
+ * over the network unencrypted: plain http:// to a host other than this computer.
+ */
+export function insecureServerWarning(serverUrl) {
+  let url;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    return "";
+  }
+  if (url.protocol !== "http:" || isLoopbackServer(serverUrl) || url.hostname === "[::1]") return "";
+  return `${url.host} is reached over plain http://: the team token and the articles you check cross the network `
+    + "unencrypted. Use https:// if the server offers it.";
 }
 
 export async function saveSettings(changes) {

@@ -1,0 +1,43 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { installFakeExt, settle } from "./fake-ext.js";
+
+const ext = installFakeExt();
+const badge = {};
+ext.action.setBadgeText = async ({ text }) => { badge.text = text; };
+ext.action.setTitle = async ({ title }) => { badge.title = title; };
+let listener = null;
+ext.runtime.onMessage.addListener = (f) => { listener = f; };
+await import("../src/background/index.js");
+
+/** A message from the content script of tab 7; resolves to the background's answer. */
+const fromTab = (message) => new Promise((resolve) => {
+  if (!listener(message, { tab: { id: 7 } }, resolve)) settle(5).then(() => resolve(undefined));
+});
+
+test("the badge counts every passage with a highlight, and names the error", async () => {
+  await fromTab({ type: "tab-state", status: "done", markedPassages: 2 });
+  assert.equal(badge.text, "2");
+  await fromTab({ type: "tab-state", status: "done", markedPassages: 0 });
+  assert.equal(badge.text, "");
+  await fromTab({ type: "tab-state", status: "error", errorKind: "language" });
+  assert.equal(badge.text, "!");
+  assert.match(badge.title, /not in English/);
+  await fromTab({ type: "tab-state", status: "done", markedPassages: 1, partial: true });
+  assert.equal(badge.text, "1");
+  assert.match(badge.title, /part of the article could not be checked/);
+});
+
+test("the background sends the token; a refusal says whether one is set", async () => {
+  ext.storage.local.data.token = "s3cret";
+  const seen = [];
+  globalThis.fetch = async (_url, init) => {
+    seen.push(init.headers);
+    return { ok: false, status: 401, headers: new Headers(), json: async () => ({ error: { type: "unauthorized", message: "no" } }) };
+  };
+  const reply = await fromTab({ type: "score", paragraphs: ["One."] });
+  assert.equal(seen[0].Authorization, "Bearer s3cret");
+  assert.equal(reply.ok, false);
+  assert.equal(reply.error.kind, "unauthorized");
+  assert.equal(reply.error.tokenSet, true);
+});

@@ -1,0 +1,259 @@
+// The content script as a whole, in jsdom, with the fake WebExtension API and a fake server.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { JSDOM } from "jsdom";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PAGES } from "./helpers.js";
+import { fakeScore, installFakeExt, loadContentScript, settle } from "./fake-ext.js";
+
+const ext = installFakeExt();
+
+function page(name = "garbled-article", url = `http://news.test/${name}`) {
+  return new JSDOM(readFileSync(join(PAGES, `${name}.html`), "utf8"), { url });
+}
+
+function articlePage(paragraphs, url = "http://news.test/long") {
+  const body = paragraphs.map((p) => `<p>${p}</p>`).join("\n");
+  return new JSDOM(`<!doctype html><html lang="en"><head><title>Inquiry</title></head><body><article><h1>Inquiry</h1>${body}</article></body></html>`, { url });
+}
+
+const scores = () => ext.sent.filter((m) => m.type === "score");
+const badges = () => ext.sent.filter((m) => m.type === "tab-state");
+
+/** Answer score requests with `answer(paragraphs, i)` (default: the fake server). */
+function serve(answer = (paragraphs) => ({ ok: true, result: fakeScore(paragraphs) })) {
+  let i = 0;
+  ext.onSend = (m) => (m.type === "score" ? answer(m.paragraphs, i++) : undefined);
+}
+
+async function stateWhen(ok, timeout = 4000) {
+  const end = Date.now() + timeout;
+  let state;
+  while (Date.now() < end) {
+    state = await ext.dispatch({ type: "get-state" });
+    if (ok(state)) return state;
+    await settle(10);
+  }
+  assert.fail(`state never came: ${JSON.stringify(state && { status: state.status, error: state.error })}`);
+}
+const finished = (s) => ["done", "error", "waiting", "no-article", "paused"].includes(s.status);
+
+function reset(sync = {}) {
+  ext.sent.length = 0;
+  ext.storage.sync.data = Object.assign(ext.storage.sync.data, { mode: "auto", threshold: null, skipSites: [] }, sync);
+  serve();
+}
+
+test("a sentence flagged in an unflagged passage is counted on the badge", async () => {
+  reset();
+  const dom = page();
+  await loadContentScript(dom);
+  const state = await stateWhen(finished);
+  assert.equal(state.status, "done");
+  assert.ok(state.counts.markedPassages > 0);
+  assert.equal(state.counts.flaggedPassages, 0);
+  assert.equal(state.flagged.length, state.counts.markedPassages);
+  assert.equal(badges().at(-1).markedPassages, state.counts.markedPassages);
+  assert.equal(state.verdictText, "No signs in the article as a whole");
+  assert.ok(dom.window.document.querySelectorAll("telltale-mark").length > 0);
+  assert.equal(dom.window.document.querySelector("telltale-mark[tabindex]"), null, "wrappers are not focusable");
+});
+
+test("an exception while marking ends in an error state, not 'scoring' forever", async () => {
+  reset();
+  serve((paragraphs) => {
+    const result = fakeScore(paragraphs);
+    result.passages[1].sentences[0] = { ...result.passages[1].sentences[0], flagged: true, reasons: 5 };
+    return { ok: true, result };
+  });
+  await loadContentScript(page());
+  const state = await stateWhen(finished);
+  assert.equal(state.status, "error");
+  assert.equal(state.error.kind, "extension");
+  assert.equal(badges().at(-1).status, "error");
+});
+
+test("storage failing ('Extension context invalidated') ends in an error state too", async () => {
+  reset();
+  const get = ext.storage.sync.get;
+  ext.storage.sync.get = async () => { throw new Error("Extension context invalidated."); };
+  try {
+    await loadContentScript(page());
+    const state = await stateWhen(finished);
+    assert.equal(state.status, "error");
+    assert.equal(state.error.kind, "reloaded");
+  } finally {
+    ext.storage.sync.get = get;
+  }
+});
+
+test("click mode: nothing is sent without a click, also after a URL or article change", async () => {
+  reset({ mode: "click" });
+  const dom = page("garbled-article", "http://news.test/spa/one");
+  const doc = dom.window.document;
+  await loadContentScript(dom);
+  assert.equal((await stateWhen(finished)).status, "waiting");
+  assert.equal(scores().length, 0);
+  await ext.dispatch({ type: "rescan" }); // the click (the popup)
+  const done = await stateWhen((s) => s.status === "done");
+  assert.ok(done.counts.highlighted > 0);
+  const sent = scores().length;
+  // A settings change (here the sensitivity) shows the result at hand again; it sends nothing.
+  ext.storage.sync.data.threshold = 0.95;
+  ext.storageChanged({ threshold: { newValue: 0.95 } });
+  const strict = await stateWhen((s) => s.status === "done" && s.counts.highlighted === 0);
+  assert.equal(strict.serverVerdict, undefined, "no flagged passage either way: the verdicts agree");
+  ext.storage.sync.data.threshold = null;
+  ext.storageChanged({ threshold: { newValue: null } });
+  await stateWhen((s) => s.status === "done" && s.counts.highlighted > 0);
+  assert.equal(scores().length, sent);
+
+  // The site swaps the article and pushes a new address.
+  const clean = new JSDOM(readFileSync(join(PAGES, "clean-article.html"), "utf8")).window.document;
+  doc.querySelector("article").replaceChildren(...[...clean.querySelector("article").childNodes].map((n) => doc.importNode(n, true)));
+  dom.window.history.pushState({}, "", "/spa/two");
+  const waiting = await stateWhen((s) => s.url.endsWith("/spa/two") && s.status === "waiting");
+  assert.equal(waiting.counts, undefined);
+  assert.equal(doc.querySelectorAll("telltale-mark").length, 0, "the old article's marks are gone");
+  // The next changes of the page send nothing either.
+  doc.querySelector("article").append(doc.createElement("p"));
+  doc.querySelector("article p").textContent += " Updated.";
+  await settle(1600);
+  assert.equal(scores().length, sent);
+  assert.equal((await ext.dispatch({ type: "get-state" })).status, "waiting");
+});
+
+test("a part that fails keeps the marks of the parts that came back", async () => {
+  reset();
+  const paragraphs = Array.from({ length: 45 }, (_, i) => `Officials in Leeds said on day ${i + 1} that the garbled report ${i + 1} is late.`);
+  serve((ps, i) => (i === 1
+    ? { ok: false, error: { kind: "language", message: "Not English." } }
+    : { ok: true, result: fakeScore(ps) }));
+  const dom = articlePage(paragraphs);
+  await loadContentScript(dom);
+  const state = await stateWhen(finished);
+  assert.equal(state.status, "done");
+  assert.equal(scores().length, 3, "the other parts are still sent");
+  assert.equal(state.failedParts, 1);
+  assert.equal(state.totalParts, 3);
+  assert.equal(state.error.kind, "language");
+  assert.equal(state.counts.highlighted, 25, "marks of parts 1 and 3");
+  assert.equal(badges().at(-1).partial, true);
+
+  reset();
+  serve((ps, i) => (i === 0 ? { ok: true, result: fakeScore(ps) } : { ok: false, error: { kind: "unreachable", message: "down" } }));
+  await loadContentScript(articlePage(paragraphs, "http://news.test/long2"));
+  const down = await stateWhen(finished);
+  assert.equal(down.status, "done");
+  assert.equal(scores().length, 2, "a server that is down is not asked again");
+  assert.equal(down.counts.highlighted, 20);
+  assert.equal(down.error.kind, "unreachable");
+});
+
+test("a paragraph over the server's limit goes in parts under it, mapped back", async () => {
+  reset();
+  const filler = "The committee met again on Tuesday to hear evidence. ".repeat(800); // ~42,000 chars
+  const long = `${filler}This sentence is garbled beyond the others. ${filler}`.trim();
+  const dom = articlePage([long, "A short closing paragraph follows here."]);
+  await loadContentScript(dom);
+  const state = await stateWhen(finished);
+  assert.equal(state.status, "done", JSON.stringify(state.error));
+  const sent = scores().flatMap((m) => m.paragraphs);
+  assert.ok(sent.every((p) => p.length <= 20000), sent.map((p) => p.length).join(","));
+  assert.equal(sent.join(""), long + "A short closing paragraph follows here.");
+  assert.equal(state.counts.paragraphs, 2);
+  assert.equal(state.counts.highlighted, 1);
+  assert.equal(state.counts.unanchored, 0);
+  assert.equal(dom.window.document.querySelector("telltale-mark").textContent, "This sentence is garbled beyond the others.");
+});
+
+test("marks left by an earlier copy of the script are removed; a second copy does not start", async () => {
+  reset();
+  const dom = page();
+  const doc = dom.window.document;
+  const p = doc.querySelector("[data-kind]");
+  const before = p.innerHTML;
+  const old = doc.createElement("telltale-mark");
+  old.append(p.firstChild);
+  p.prepend(old);
+  doc.documentElement.append(doc.createElement("telltale-ui"));
+  serve((ps) => ({ ok: true, result: fakeScore(ps, () => false) }));
+  await loadContentScript(dom);
+  await stateWhen(finished);
+  assert.equal(doc.querySelectorAll("telltale-mark, telltale-ui").length, 0);
+  assert.equal(p.innerHTML, before);
+  const sent = scores().length;
+  await loadContentScript(dom); // injected again into the same page
+  await settle(50);
+  assert.equal(scores().length, sent);
+});
+
+test("auto mode: a single-page site's new article and address get a new scan", async () => {
+  reset();
+  const dom = page("clean-article", "http://news.test/spa?x");
+  const doc = dom.window.document;
+  await loadContentScript(dom);
+  assert.equal((await stateWhen(finished)).status, "done");
+  const sent = scores().length;
+  const garbled = new JSDOM(readFileSync(join(PAGES, "garbled-article.html"), "utf8")).window.document;
+  doc.querySelector("article").replaceChildren(...[...garbled.querySelector("article").childNodes].map((n) => doc.importNode(n, true)));
+  dom.window.history.pushState({}, "", "/story/grain-talks");
+  const state = await stateWhen((s) => s.url.endsWith("/story/grain-talks") && s.status === "done");
+  assert.ok(scores().length > sent);
+  assert.ok(state.counts.markedPassages > 0);
+});
+
+test("a live ticker beside the article starts no new scan, nor a Readability run", async () => {
+  reset();
+  const dom = page("garbled-article", "http://news.test/ticker");
+  const doc = dom.window.document;
+  await loadContentScript(dom);
+  assert.equal((await stateWhen(finished)).status, "done");
+  const sent = scores().length;
+  let clones = 0; // Readability reads a clone of the document
+  const cloneNode = doc.cloneNode.bind(doc);
+  doc.cloneNode = (deep) => { clones++; return cloneNode(deep); };
+  const ticker = doc.createElement("div");
+  doc.body.prepend(ticker);
+  for (let i = 0; i < 3; i++) {
+    ticker.textContent = `Markets ${i}: the index rose by ${i} points in early trading today.`;
+    await settle(1300);
+  }
+  assert.equal(scores().length, sent);
+  assert.equal(clones, 0, "the cheap check saw the article still there");
+  assert.equal((await ext.dispatch({ type: "get-state" })).status, "done");
+});
+
+test("back from the back/forward cache, the badge is sent again", async () => {
+  reset();
+  const dom = page("garbled-article", "http://news.test/bfcache");
+  await loadContentScript(dom);
+  const state = await stateWhen(finished);
+  ext.sent.length = 0;
+  const event = new dom.window.Event("pageshow");
+  Object.defineProperty(event, "persisted", { value: true });
+  dom.window.dispatchEvent(event);
+  assert.equal(badges().at(-1).markedPassages, state.counts.markedPassages);
+});
+
+test("an orphaned copy (the extension was reloaded) removes its own marks and stops", async () => {
+  reset();
+  const dom = page("garbled-article", "http://news.test/orphan");
+  const doc = dom.window.document;
+  await loadContentScript(dom);
+  await stateWhen(finished);
+  assert.ok(doc.querySelectorAll("telltale-mark").length > 0);
+  ext.runtime.id = undefined;
+  try {
+    doc.body.append(doc.createElement("p"));
+    await settle(1400);
+    assert.equal(doc.querySelectorAll("telltale-mark").length, 0);
+    const sent = ext.sent.length;
+    doc.body.append("More text arrives.");
+    await settle(1400);
+    assert.equal(ext.sent.length, sent, "nothing more is tried");
+  } finally {
+    ext.runtime.id = "fake";
+  }
+});
