@@ -62,6 +62,21 @@ def test_payload_limits_name_the_limit():
         parse_score_request({"text": "c" * 26}, s)
     with pytest.raises(InvalidRequest, match="exactly one"):
         parse_score_request({"text": "a", "paragraphs": ["b"]}, s)
+    # text's paragraphs (as the library splits it) are held to the same limits
+    with pytest.raises(PayloadTooLarge, match="Paragraph 2 of `text` has 11 characters.*limit is 10"):
+        parse_score_request({"text": "a\n\n" + "b" * 11}, s)
+    with pytest.raises(PayloadTooLarge, match="`text` has 4 paragraphs.*limit is 3"):
+        parse_score_request({"text": "a\nb\n\nc\n\nd"}, s)
+    assert parse_score_request({"text": "a\n\nb\n\nc"}, s).text == "a\n\nb\n\nc"
+
+
+def test_the_library_limits_follow_the_server_settings():
+    # a team raising a limit must not be capped by the library's defaults (200,000 / 2,000)
+    from server.engine import load_scorer
+
+    scorer = load_scorer(ServerSettings(max_text_chars=300_000, max_paragraphs=3_000, torch_threads=1))
+    assert (scorer.config.max_chars, scorer.config.max_paragraphs) == (300_000, 3_000)
+    scorer.score(paragraphs=["The council met on Tuesday."] * 2_500)  # over the library default
 
 
 def test_error_messages_never_quote_the_text():
