@@ -23,13 +23,17 @@ from .errors import (
     TelltaleError,
     UnsupportedLanguageError,
 )
-from .results import ScoreResult
+from .results import VERDICT_ARTICLE, VERDICT_CLEAN, VERDICT_PASSAGES, VERDICTS, ScoreResult
 from .scoring import Scorer
 
 __all__ = [
     "Scorer",
     "ScorerConfig",
     "ScoreResult",
+    "VERDICTS",
+    "VERDICT_ARTICLE",
+    "VERDICT_PASSAGES",
+    "VERDICT_CLEAN",
     "TelltaleError",
     "EmptyInputError",
     "BinaryInputError",

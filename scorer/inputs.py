@@ -100,8 +100,8 @@ def html_to_text(html: str) -> str:
 def check_text(text: str, config: ScorerConfig) -> None:
     """Raise if ``text`` is not something Telltale can score."""
     if not isinstance(text, str):
-        raise InputTypeError(f"text must be str, not {type(text).__name__} (decode bytes with "
-                             "scorer.inputs.decode_bytes first)")
+        raise InputTypeError(f"text must be str (or UTF-8 bytes given to Scorer.score), not "
+                             f"{type(text).__name__}")
     if not text.strip():
         raise EmptyInputError()
     if len(text) > config.max_chars:

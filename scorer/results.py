@@ -11,6 +11,10 @@ the extension::
                    "sentences": [{"start", "end", "text", "probability", "flagged",
                                   "reasons": [{"type": "classifier", "probability": 0.91}, ...]}]}]}
 
+>>> from scorer import Scorer
+>>> result = Scorer.load().score("The council met on Tuesday. It voted to extend the night buses.")
+>>> result  # doctest: +ELLIPSIS
+<ScoreResult 'no signs' p=0...: 0 of 2 sentences flagged in 1 passages (telltale-minilm 1.0.0)>
 >>> r = Reason.classifier(0.91)
 >>> r.to_dict()
 {'type': 'classifier', 'probability': 0.91}
@@ -43,7 +47,7 @@ class Reason:
     type: str
     probability: float | None = None
     spans: tuple[tuple[int, int], ...] = ()
-    detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     flag: bool = False
 
     @classmethod
@@ -161,8 +165,16 @@ class ScoreResult:
             for sentence in passage.sentences:
                 yield passage, sentence
 
-    def flagged_sentences(self) -> list[SentenceResult]:
-        return [s for _, s in self.sentences() if s.flagged]
+    def flagged(self) -> list[tuple[PassageResult, SentenceResult]]:
+        """The flagged sentences, each with its passage (whose ``index`` says which
+        paragraph a sentence's offsets index when paragraphs were scored)."""
+        return [(p, s) for p, s in self.sentences() if s.flagged]
+
+    def __repr__(self) -> str:
+        # the whole tree is in to_dict(); a REPL wants the gist
+        a = self.article
+        return (f"<ScoreResult {a.verdict!r} p={a.probability:.2f}: {a.flagged_sentences} of {a.sentences} "
+                f"sentences flagged in {a.passages} passages ({self.model_name} {self.model_version})>")
 
     def to_dict(self) -> dict:
         return {"model": {"name": self.model_name, "version": self.model_version},

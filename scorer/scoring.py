@@ -36,6 +36,8 @@ True
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 import os
 from dataclasses import dataclass
@@ -47,7 +49,7 @@ import numpy as np
 from . import inputs
 from .aggregate import article_level, pool, word_lengths
 from .config import ScorerConfig
-from .errors import EmptyInputError, TelltaleError
+from .errors import EmptyInputError, InputTypeError, TelltaleError
 from .results import (
     VERDICT_ARTICLE,
     VERDICT_CLEAN,
@@ -63,6 +65,15 @@ from .results import (
 from .segment import Passage, segment, segment_paragraphs
 
 log = logging.getLogger("telltale")
+PROGRESS_GROUP = 32  # articles per detector call when score_many shows progress
+
+
+def _at_item(exc: TelltaleError, index: int) -> TelltaleError:
+    """``exc`` with its message prefixed by the item's position, its fields kept."""
+    out = copy.copy(exc)
+    out.args = (f"Item {index}: {exc}",)
+    out.index = index
+    return out
 
 __all__ = ["Scorer", "VERDICTS"]
 
@@ -76,17 +87,23 @@ class _Prepared:
 
 
 class Scorer:
-    """Scores articles with a loaded detector. Create it with :meth:`load`.
+    """Scores articles with a loaded detector. Create it with :meth:`load`; for other
+    options on the same model, :meth:`with_config` (the config is read-only).
 
-    A Scorer is safe to share between threads (the detector runs under torch's
-    inference mode and holds no per-call state).
+    A Scorer is safe to share between threads, but threads do not make it faster:
+    torch already uses ``config.threads`` cores for one call, and a call from any
+    thread but the main one runs on the process's one torch thread
+    (:func:`scorer.inference.on_torch_thread`), one at a time. The only state
+    shared between calls is the detector's cache of recently read sentence
+    windows (``$TELLTALE_SENTENCE_CACHE``, in memory only), which changes no
+    result.
     """
 
     def __init__(self, detector, config: ScorerConfig | None = None):
         self.detector = detector
-        self.config = config or ScorerConfig()
+        self._config = config or ScorerConfig()
         info = detector.info
-        c = self.config
+        c = self._config
         self.thresholds = Thresholds(
             sentence=float(info.threshold if c.threshold is None else c.threshold),
             passage=float(info.passage_threshold if c.passage_threshold is None else c.passage_threshold),
@@ -110,6 +127,22 @@ class Scorer:
         return cls(load_detector(path, threads=config.threads, precision=config.precision), config)
 
     @property
+    def config(self) -> ScorerConfig:
+        """The options in force (read-only: see :meth:`with_config`)."""
+        return self._config
+
+    def with_config(self, **changes) -> "Scorer":
+        """A Scorer over the same loaded model with some options changed, e.g.
+        ``scorer.with_config(threshold=0.7, check_language=False)``; quick (the
+        model is not loaded again). ``threads`` and ``precision`` are fixed when
+        the model loads: change them with :meth:`load`."""
+        fixed = sorted({"threads", "precision"} & set(changes))
+        if fixed:
+            raise ValueError(f"{', '.join(fixed)} cannot change on a loaded model; pass them to "
+                             "Scorer.load(path, ScorerConfig(...)) instead")
+        return type(self)(self.detector, dataclasses.replace(self._config, **changes))
+
+    @property
     def info(self):
         """The model's ``ModelInfo`` (name, version, thresholds)."""
         return self.detector.info
@@ -124,32 +157,45 @@ class Scorer:
         ``refine=True`` the result also goes through :meth:`refine`.
         """
         if (text is None) == (paragraphs is None):
-            raise TypeError("pass either text or paragraphs=[...], not both or neither")
+            raise InputTypeError("pass either text or paragraphs=[...], not both or neither")
         prepared = self._prepare_paragraphs(paragraphs) if text is None else self._prepare_text(text)
         result = self._score_prepared([prepared])[0]
         return self.refine(result) if refine else result
 
     def score_many(self, texts: Sequence[str | bytes] | None = None, *,
-                   paragraphs: Sequence[Sequence[str]] | None = None) -> list[ScoreResult]:
+                   paragraphs: Sequence[Sequence[str]] | None = None,
+                   progress: bool = False) -> list[ScoreResult]:
         """Score several articles in one batch: a list in, a list of results out.
 
         Give ``texts`` (a list of strings) or ``paragraphs`` (a list of
-        paragraph lists). If one item is unusable the whole call raises the
-        item's error, its message prefixed with the item's position.
+        paragraph lists). Every item is checked before any is scored: if one is
+        unusable the call raises its error (the same class and fields), its
+        message prefixed with the item's position, which is also its ``index``.
+        ``progress=True`` shows a progress bar (tqdm, on stderr) and scores in
+        groups of ``PROGRESS_GROUP`` articles; the results are the same.
         """
         if (texts is None) == (paragraphs is None):
-            raise TypeError("pass either texts or paragraphs=[...], not both or neither")
+            raise InputTypeError("pass either texts or paragraphs=[...], not both or neither")
         items = texts if texts is not None else paragraphs
         if isinstance(items, (str, bytes)):
-            raise TypeError("score_many takes a list of texts; use score() for a single text")
+            raise InputTypeError("score_many takes a list of texts; use score() for a single text")
         prepared = []
         for i, item in enumerate(items):
             try:
                 prepared.append(self._prepare_text(item) if texts is not None
                                 else self._prepare_paragraphs(item))
             except TelltaleError as exc:
-                raise type(exc)(f"Item {i}: {exc}") from None
-        return self._score_prepared(prepared)
+                raise _at_item(exc, i) from None
+        if not progress:
+            return self._score_prepared(prepared)
+        from tqdm.auto import tqdm
+
+        out: list[ScoreResult] = []
+        with tqdm(total=len(prepared), desc="scoring", unit="article") as bar:
+            for start in range(0, len(prepared), PROGRESS_GROUP):
+                out += self._score_prepared(prepared[start:start + PROGRESS_GROUP])
+                bar.update(len(out) - bar.n)
+        return out
 
     # -- language-model refinement (scorer.lm) ---------------------------------
     def refine(self, result: "ScoreResult | str") -> ScoreResult:

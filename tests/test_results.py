@@ -54,7 +54,7 @@ def test_results_are_frozen_and_to_dict_is_a_copy():
 
 def test_helpers():
     result = make_result()
-    assert [s.text for s in result.flagged_sentences()] == ["Second one is odd."]
+    assert [s.text for _, s in result.flagged()] == ["Second one is odd."]
     assert result.passages[0].flagged_sentences == 1
     assert len(list(result.sentences())) == 2
 

@@ -11,6 +11,7 @@ from scorer import (
     BinaryInputError,
     EmptyInputError,
     InputTooLargeError,
+    InputTypeError,
     ModelLoadError,
     Scorer,
     ScoreResult,
@@ -26,10 +27,6 @@ GERMAN = ("Der Stadtrat hat am Dienstag beschlossen, den Nachtbusverkehr bis zum
 
 def lines(fixtures, name):
     return [ln for ln in (fixtures / name).read_text(encoding="utf-8").splitlines() if ln.strip()]
-
-
-def with_config(scorer: Scorer, **changes) -> Scorer:
-    return Scorer(scorer.detector, dataclasses.replace(scorer.config, **changes))
 
 
 def test_garbled_sentences_rank_above_clean(shipped_scorer, fixtures):
@@ -87,12 +84,12 @@ def test_probabilities_follow_the_documented_rule(shipped_scorer):
 
 def test_verdicts_follow_thresholds(shipped_scorer, fixtures):
     text = (fixtures / "article.txt").read_text(encoding="utf-8")
-    assert with_config(shipped_scorer, article_threshold=0.0).score(text).article.verdict == VERDICT_ARTICLE
-    some = with_config(shipped_scorer, article_threshold=1.0, passage_threshold=0.0).score(text)
+    assert shipped_scorer.with_config(article_threshold=0.0).score(text).article.verdict == VERDICT_ARTICLE
+    some = shipped_scorer.with_config(article_threshold=1.0, passage_threshold=0.0).score(text)
     assert some.article.verdict == VERDICT_PASSAGES and some.article.flagged_passages == 4
-    none = with_config(shipped_scorer, threshold=1.0, article_threshold=1.0, passage_threshold=1.0).score(text)
-    assert none.article.verdict == VERDICT_CLEAN and not none.flagged_sentences()
-    everything = with_config(shipped_scorer, threshold=0.0).score(text)
+    none = shipped_scorer.with_config(threshold=1.0, article_threshold=1.0, passage_threshold=1.0).score(text)
+    assert none.article.verdict == VERDICT_CLEAN and not none.flagged()
+    everything = shipped_scorer.with_config(threshold=0.0).score(text)
     assert everything.article.flagged_sentences == everything.article.sentences
     assert everything.threshold == 0.0 and everything.to_dict()["threshold"] == 0.0
 
@@ -108,6 +105,38 @@ def test_score_many_is_a_list_and_matches_score(shipped_scorer):
         shipped_scorer.score_many("one string")
 
 
+def test_score_many_with_progress_gives_the_same_results(shipped_scorer, capsys):
+    texts = [f"The council met on day {i}. It voted to extend the night buses." for i in range(40)]
+    plain = shipped_scorer.score_many(texts)
+    shown = shipped_scorer.score_many(texts, progress=True)  # two groups of articles
+    assert [r.to_dict() for r in shown] == [r.to_dict() for r in plain]
+    assert "40/40" in capsys.readouterr().err
+
+
+def test_score_many_keeps_the_items_error(shipped_scorer):
+    with pytest.raises(UnsupportedLanguageError, match="Item 1: The text looks like German") as info:
+        shipped_scorer.score_many(["The council met on Tuesday.", GERMAN])
+    assert (info.value.index, info.value.language) == (1, "de") and info.value.confidence > 0.9
+
+
+def test_with_config_reuses_the_model(shipped_scorer):
+    strict = shipped_scorer.with_config(threshold=0.99, check_language=False)
+    assert strict.detector is shipped_scorer.detector
+    assert strict.thresholds.sentence == 0.99 and shipped_scorer.thresholds.sentence != 0.99
+    strict.score(GERMAN)  # the check is off for this one only
+    with pytest.raises(AttributeError):
+        shipped_scorer.config = strict.config  # read-only: a new config needs a new Scorer
+    with pytest.raises(ValueError, match="threads"):
+        shipped_scorer.with_config(threads=1)
+
+
+def test_result_repr_is_short(shipped_scorer, fixtures):
+    result = shipped_scorer.score((fixtures / "article.txt").read_text(encoding="utf-8"))
+    assert len(repr(result)) < 200 and result.article.verdict in repr(result)
+    assert hash(result.passages[0].sentences[0])  # frozen results are hashable
+    assert all(s.flagged and p.sentences.count(s) for p, s in result.flagged())
+
+
 def test_bad_input_raises_library_errors(shipped_scorer):
     with pytest.raises(EmptyInputError):
         shipped_scorer.score("  \n ")
@@ -121,10 +150,10 @@ def test_bad_input_raises_library_errors(shipped_scorer):
         shipped_scorer.score("word " * 40_001)
     with pytest.raises(EmptyInputError, match="Item 1"):
         shipped_scorer.score_many(["Fine text here.", ""])
-    with pytest.raises(TypeError):
-        shipped_scorer.score("text", paragraphs=["text"])
-    with pytest.raises(TypeError):
-        shipped_scorer.score()
+    for call in (lambda: shipped_scorer.score("text", paragraphs=["text"]), lambda: shipped_scorer.score(),
+                 lambda: shipped_scorer.score(None), lambda: shipped_scorer.score(123)):
+        with pytest.raises(InputTypeError):  # a TelltaleError, and a TypeError
+            call()
 
 
 def test_missing_model_folder(tmp_path):
@@ -140,7 +169,7 @@ def test_signals_become_reasons(shipped_scorer):
             "Later Blinkin flew to Cairo, officials said.\n\n"
             "He said he donâ€™t know the answer.")
     strict = dict(threshold=1.0, passage_threshold=1.0, article_threshold=1.0)
-    result = with_config(shipped_scorer, **strict).score(text)
+    result = shipped_scorer.with_config(**strict).score(text)
     first, second, third = (p.sentences[0] for p in result.passages)
     assert not first.flagged
     names = [r for r in second.reasons if r.type == "name_variants"]
@@ -153,7 +182,7 @@ def test_signals_become_reasons(shipped_scorer):
     reason = next(r for r in result.to_dict()["passages"][1]["sentences"][0]["reasons"]
                   if r["type"] == "name_variants")
     assert "flag" not in reason and reason["spans"] == [list(names[0].spans[0])]
-    off = with_config(shipped_scorer, use_signals=False, **strict).score(text)
+    off = shipped_scorer.with_config(use_signals=False, **strict).score(text)
     assert all(r.type in ("classifier", "suspicious_words") for _, s in off.sentences() for r in s.reasons)
     assert off.article.verdict == VERDICT_CLEAN
 
