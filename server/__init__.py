@@ -8,6 +8,7 @@ or ``telltale serve``. Each worker builds one app, which loads the model once.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 
@@ -17,6 +18,7 @@ from flask_cors import CORS
 from .settings import ServerSettings
 
 __version__ = "0.1.0"
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"})
 
 # Browser-extension origins: Chrome's 32-letter ids and Firefox's per-install UUIDs.
 EXTENSION_ORIGINS = (
@@ -39,11 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
     scorer = config.pop("SCORER", None)
     settings = ServerSettings.from_sources(config)
-    token = settings.resolved_token()
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.config["TELLTALE_AUTH"] = bool(token)
     app.json.sort_keys = False
     _configure_logging()
 
@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     CORS(app, origins=list(EXTENSION_ORIGINS) + [re.compile("^" + re.escape(o) + "$") for o in settings.cors_origins],
          methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type", "Authorization"],
          expose_headers=["Retry-After"], max_age=600, supports_credentials=False)
-    init_auth(app, token)
+    app.config["TELLTALE_AUTH"] = init_auth(app, settings) is not None
     register_error_handlers(app)
     app.register_blueprint(service.bp)
     app.register_blueprint(api.bp)
@@ -66,9 +66,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _configure_logging() -> None:
-    """Send the server's own log lines (start-up, failures; never text) to gunicorn's error log."""
+    """Send the server's own log lines (start-up, failures; never text) to gunicorn's error
+    log, at ``TELLTALE_LOG_LEVEL`` (info) like gunicorn's own."""
     logger = logging.getLogger("telltale")
-    logger.setLevel(logging.INFO)
+    level = os.environ.get("TELLTALE_LOG_LEVEL", "info").upper()
+    logger.setLevel(level if level in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL") else "INFO")
     if not logger.handlers:
         gunicorn_handlers = logging.getLogger("gunicorn.error").handlers
         if gunicorn_handlers:
@@ -84,7 +86,9 @@ def _record_requests(app: Flask, metrics) -> None:
     @app.after_request
     def record(response):
         endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        metrics.requests.labels(endpoint=endpoint, method=request.method, status=str(response.status_code)).inc()
+        # a bounded label set: any client can send any method name
+        method = request.method if request.method in KNOWN_METHODS else "other"
+        metrics.requests.labels(endpoint=endpoint, method=method, status=str(response.status_code)).inc()
         started = g.get("telltale_started")
         if started is not None:
             metrics.latency.labels(endpoint=endpoint).observe(time.perf_counter() - started)

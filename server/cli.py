@@ -22,11 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     env = os.environ.get
     parser.add_argument("--host", default=env("TELLTALE_HOST", DEFAULT_HOST),
                         help="address to listen on (default %(default)s; anything but loopback needs a token)")
-    parser.add_argument("--port", type=int, default=int(env("TELLTALE_PORT", DEFAULT_PORT)),
+    # string defaults from the environment go through `type` too: a bad value is a usage error
+    parser.add_argument("--port", type=int, default=env("TELLTALE_PORT", str(DEFAULT_PORT)),
                         help="port (default %(default)s, the extension's default)")
-    parser.add_argument("--workers", type=int, default=int(env("TELLTALE_WORKERS", "1")),
+    parser.add_argument("--workers", type=int, default=env("TELLTALE_WORKERS", "1"),
                         help="worker processes, each with its own model (default %(default)s)")
-    parser.add_argument("--threads", type=int, default=int(env("TELLTALE_THREADS", "4")),
+    parser.add_argument("--threads", type=int, default=env("TELLTALE_THREADS", "4"),
                         help="request threads per worker (default %(default)s)")
     parser.add_argument("--torch-threads", type=int, default=None,
                         help="torch threads per worker (default: CPU cores / workers)")
@@ -45,7 +46,7 @@ def main(args: argparse.Namespace) -> int:
         "TELLTALE_WORKERS": str(args.workers),
         "TELLTALE_THREADS": str(args.threads),
     })
-    if args.torch_threads:
+    if args.torch_threads is not None:
         env["TELLTALE_TORCH_THREADS"] = str(args.torch_threads)
     if args.token_file:
         env["TELLTALE_TOKEN_FILE"] = args.token_file

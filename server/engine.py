@@ -8,6 +8,7 @@ scores a warm-up article; only then is the engine ready.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 
@@ -103,9 +104,11 @@ class Engine:
         self.metrics.cache_misses.inc()
         if not self._slots.acquire(timeout=self.settings.queue_timeout):
             self.metrics.rejected.inc()
+            # no slot came free in queue_timeout: suggest waiting about as long again
+            wait = max(1, math.ceil(self.settings.queue_timeout))
             raise Overloaded(f"The server is busy scoring other articles (waited "
-                             f"{self.settings.queue_timeout:g} s for a free slot); retry shortly.",
-                             retry_after=1)
+                             f"{self.settings.queue_timeout:g} s for a free slot); retry in {wait} s.",
+                             retry_after=wait)
         try:
             started = time.perf_counter()
             if req.text is not None:

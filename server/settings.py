@@ -117,8 +117,11 @@ class ServerSettings:
         for name in ("max_body_bytes", "max_paragraphs", "max_paragraph_chars", "max_text_chars", "max_concurrent"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"TELLTALE_{name.upper()} must be at least 1, not {getattr(self, name)}.")
-        if self.cache_size < 0 or self.queue_timeout < 0:
-            raise SettingsError("TELLTALE_CACHE_SIZE and TELLTALE_QUEUE_TIMEOUT cannot be negative.")
+        if self.cache_size < 0 or not 0 <= self.queue_timeout < float("inf"):
+            raise SettingsError("TELLTALE_CACHE_SIZE and TELLTALE_QUEUE_TIMEOUT cannot be negative "
+                                f"(and the timeout must be a finite number of seconds, not {self.queue_timeout}).")
+        if self.torch_threads is not None and self.torch_threads < 1:
+            raise SettingsError(f"TELLTALE_TORCH_THREADS must be at least 1, not {self.torch_threads}.")
         if self.token is not None:
             _check_token(self.token)
         if "*" in self.cors_origins:

@@ -154,6 +154,7 @@ def team_server(tmp_path_factory):
                TELLTALE_TOKEN_FILE=str(token_file))
     argv = [sys.executable, "-m", "gunicorn", *cmd[1:]] if cmd[0] == "gunicorn" else cmd
     proc = TeamServer(argv, env, port, tmp / "team.log").wait_ready()
+    proc.token_file = token_file
     yield proc
     proc.stop()
 

@@ -249,6 +249,7 @@ def test_overload_gets_429_with_retry_after(server, articles):
     assert 200 in statuses and 429 in statuses, statuses
     busy = next(r for r in responses if r.status_code == 429)
     assert int(busy.headers["Retry-After"]) >= 1
+    assert f"retry in {busy.headers['Retry-After']} s" in busy.json()["error"]["message"]
     assert busy.json()["error"]["type"] == "overloaded"
 
 
@@ -281,6 +282,7 @@ def test_metrics_count_requests_scores_and_cache_hits(server, articles):
     body = {"paragraphs": articles["clean"]["paragraphs"][2:4]}
     post_score(server, body)
     post_score(server, body)
+    requests.request("FOOBAR", server.url + "/v1/score", timeout=10)  # any client can invent methods
     text = requests.get(server.url + "/metrics", timeout=10).text
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
                for fam in text_string_to_metric_families(text) for s in fam.samples}
@@ -289,6 +291,8 @@ def test_metrics_count_requests_scores_and_cache_hits(server, articles):
     assert samples[("telltale_http_requests_total",
                     (("endpoint", "/v1/score"), ("method", "POST"), ("status", "200")))] >= 2
     assert any(name == "telltale_http_request_duration_seconds_bucket" for name, _ in samples)
+    methods = {dict(labels).get("method") for name, labels in samples if name == "telltale_http_requests_total"}
+    assert "other" in methods and "FOOBAR" not in methods  # a bounded label set
 
 
 def test_article_text_never_logged(server, articles):

@@ -35,10 +35,22 @@ def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
     assert "Shutting down" in log or "Handling signal: term" in log
 
 
-def test_broken_model_keeps_answering_503_with_the_reason(tmp_path):
+def test_missing_model_folder_stops_the_start(tmp_path):
+    # a wrong path is a configuration error: exit 2 at once, not a server that never scores
     port = free_port()
     env = base_env(TELLTALE_PORT=str(port), TELLTALE_MODEL_PATH=str(tmp_path / "no-such-model"))
+    srv = ServerProcess(gunicorn_argv(), env, port, tmp_path / "missing.log")
+    assert srv.proc.wait(60) == 2
+    assert "TELLTALE_MODEL_PATH" in srv.log() and "is not a folder" in srv.log()
+
+
+def test_broken_model_keeps_answering_503_with_the_reason(tmp_path):
+    # a folder that is there but holds no model: the workers start and say why they cannot score
+    (tmp_path / "broken-model").mkdir()
+    port = free_port()
+    env = base_env(TELLTALE_PORT=str(port), TELLTALE_MODEL_PATH=str(tmp_path / "broken-model"))
     srv = ServerProcess(gunicorn_argv(), env, port, tmp_path / "broken.log")
+    health = None
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -49,8 +61,9 @@ def test_broken_model_keeps_answering_503_with_the_reason(tmp_path):
             except requests.ConnectionError:
                 pass
             time.sleep(0.2)
+        assert health is not None, srv.log()
         assert health.status_code == 503 and health.headers["Retry-After"]
-        assert "does not exist" in health.json()["error"]["message"]
+        assert "telltale.json" in health.json()["error"]["message"]
         r = post_score(srv, {"text": "Hello there."})
         assert r.status_code == 503 and r.json()["error"]["type"] == "not_ready"
         assert "could not be loaded" in r.json()["error"]["message"]

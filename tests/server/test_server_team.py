@@ -33,6 +33,24 @@ def test_missing_or_wrong_token_is_401(team_server, header):
         assert requests.get(team_server.url + path, headers=headers, timeout=10).status_code == 401
 
 
+def test_token_is_rotated_by_rewriting_its_file(team_server):
+    def info(token):
+        return requests.get(team_server.url + "/v1/info", headers={"Authorization": f"Bearer {token}"},
+                            timeout=10).status_code
+
+    new = "rotated-" + TEAM_TOKEN
+    try:
+        team_server.token_file.write_text(new + "\n")
+        assert (info(new), info(TEAM_TOKEN)) == (200, 401)  # no restart
+        team_server.token_file.write_text("")  # a broken rewrite keeps the last good token
+        assert (info(new), info(TEAM_TOKEN)) == (200, 401)
+    finally:
+        team_server.token_file.write_text(TEAM_TOKEN + "\n")
+    assert info(TEAM_TOKEN) == 200
+    log = team_server.log()
+    assert "re-read" in log and "rotated-" not in log  # the log says so, never with the token
+
+
 def test_health_and_description_stay_open(team_server):
     assert requests.get(team_server.url + "/healthz", timeout=10).status_code == 200
     assert requests.get(team_server.url + "/openapi.json", timeout=10).status_code == 200

@@ -27,6 +27,31 @@ def test_settings_precedence_and_parsing():
         ServerSettings.from_sources(environ={"TELLTALE_CORS_ORIGINS": "*"})
 
 
+def test_settings_refuse_what_cannot_work():
+    for env, name in [({"TELLTALE_TORCH_THREADS": "0"}, "TELLTALE_TORCH_THREADS"),
+                      ({"TELLTALE_QUEUE_TIMEOUT": "inf"}, "TELLTALE_QUEUE_TIMEOUT"),
+                      ({"TELLTALE_QUEUE_TIMEOUT": "nan"}, "TELLTALE_QUEUE_TIMEOUT")]:
+        with pytest.raises(SettingsError, match=name):
+            ServerSettings.from_sources(environ=env)
+
+
+def test_token_source_follows_its_file(tmp_path):
+    from server.auth import TokenSource
+
+    path = tmp_path / "token.txt"
+    path.write_text("first-token-0123456789\n")
+    tokens = TokenSource(ServerSettings(token_file=str(path)))
+    assert tokens.current() == "first-token-0123456789"
+    path.write_text("second-token-0123456789\n")
+    assert tokens.current() == "second-token-0123456789"
+    for broken in ("", "short\n"):  # empty, or too short to be a token: the last good one stays
+        path.write_text(broken)
+        assert tokens.current() == "second-token-0123456789"
+    path.unlink()
+    assert tokens.current() == "second-token-0123456789"
+    assert TokenSource(ServerSettings(token="fixed-token-0123456789")).current() == "fixed-token-0123456789"
+
+
 def test_token_file(tmp_path):
     f = tmp_path / "token"
     f.write_text("  abcdefghijklmnopqrstuvwxyz\n")
