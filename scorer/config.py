@@ -108,8 +108,15 @@ class ScorerConfig:
     def __post_init__(self):
         for name in ("threshold", "passage_threshold", "article_threshold"):
             value = getattr(self, name)
-            if value is not None and not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
+            if value is not None and not (_is_number(value) and 0.0 <= value <= 1.0):
                 raise ValueError(f"{name} must be a probability between 0 and 1 (or None), not {value!r}")
+        for name in ("language_min_confidence", "max_control_share", "lm_percentile", "lm_flag_percentile",
+                     "lm_floor"):
+            if not _is_number(getattr(self, name)):
+                raise ValueError(f"{name} must be a number, not {getattr(self, name)!r}")
+        for name in ("check_language", "use_signals", "language_model"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, not {getattr(self, name)!r}")
         for name in ("max_chars", "max_paragraphs", "max_sentence_chars"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -130,3 +137,8 @@ class ScorerConfig:
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _is_number(value) -> bool:
+    """A real number, not a bool (``True`` would pass as 1.0) and not NaN."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value

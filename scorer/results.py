@@ -1,5 +1,10 @@
 """What scoring returns: frozen dataclasses whose ``to_dict()`` is the shared JSON.
 
+The JSON is an output (for the server, the extension, files); nothing reads it back
+into these classes. Python and JSON names differ in two places: ``model_name`` and
+``model_version`` are ``model.name`` and ``model.version`` in the JSON, and a
+reason's ``flag`` (a cue strong enough to flag its sentence) stays out of it.
+
 The JSON shape (see ARCHITECTURE.md) is shared by the library, the server and
 the extension::
 

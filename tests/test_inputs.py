@@ -172,3 +172,12 @@ def test_punctuation_only_is_empty():
         check_text("... --- !!! ???", CONFIG)
     with pytest.raises(EmptyInputError, match="no words"):
         check_paragraphs(["...", "--"], CONFIG)
+
+
+@pytest.mark.parametrize("options", [
+    {"threshold": True}, {"threshold": float("nan")}, {"threshold": 1.5}, {"lm_percentile": "high"},
+    {"check_language": "no"}, {"max_chars": 0}, {"threads": 0}, {"precision": "int4"},
+])
+def test_config_refuses_values_that_would_misbehave(options):
+    with pytest.raises(ValueError, match=next(iter(options))):
+        ScorerConfig(**options)
