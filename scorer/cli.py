@@ -67,6 +67,10 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--threshold", type=_probability, default=None, metavar="P",
                    help="sentence threshold between 0 and 1 (default: the model's)")
+    p.add_argument("--passage-threshold", type=_probability, default=None, metavar="P",
+                   help="passage threshold (default: the model's)")
+    p.add_argument("--article-threshold", type=_probability, default=None, metavar="P",
+                   help="article threshold for 'likely machine-translated' (default: the model's)")
     p.add_argument("--model", default=None, metavar="DIR",
                    help="model folder from `telltale train` (default: the shipped model)")
     p.add_argument("--format", choices=("auto", "text", "html"), default="auto",
@@ -125,7 +129,8 @@ def run_score(args: argparse.Namespace) -> int:
     from . import inputs
     from .scoring import Scorer
 
-    config = ScorerConfig(threshold=args.threshold, check_language=not args.no_language_check,
+    config = ScorerConfig(threshold=args.threshold, passage_threshold=args.passage_threshold,
+                          article_threshold=args.article_threshold, check_language=not args.no_language_check,
                           threads=args.threads)
     try:
         text = read_input(args.file, args.format)

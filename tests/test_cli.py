@@ -102,6 +102,16 @@ def test_report_marks_flagged_sentences(fixtures):
     assert out.startswith("Verdict: ")
     assert out.count(">> ") == 5  # every sentence is flagged at threshold 0
     assert "\x1b[" not in out
+
+
+def test_passage_and_article_thresholds(fixtures):
+    args = (str(fixtures / "article.txt"), "--json", *model_args())
+    likely = json.loads(telltale("score", *args, "--article-threshold", "0").stdout)
+    assert likely["article"]["verdict"] == "likely machine-translated or garbled"
+    assert likely["thresholds"]["article"] == 0.0
+    passages = json.loads(telltale("score", *args, "--article-threshold", "1", "--passage-threshold", "0").stdout)
+    assert passages["article"]["verdict"] == "some passages look garbled"
+    assert all(p["flagged"] for p in passages["passages"])
     coloured = telltale("score", str(fixtures / "article.txt"), "--color", "always", *model_args())
     assert b"\x1b[" in coloured.stdout
 
