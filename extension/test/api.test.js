@@ -68,6 +68,22 @@ test("the server's error types become kinds the popup explains", async () => {
   }
 });
 
+test("a server whose model failed to load is not 'starting': not_ready with a long Retry-After", async () => {
+  const settings = { serverUrl: "http://127.0.0.1:1", token: "" };
+  // server/engine.py score(): the model could not be loaded.
+  const message = "The model could not be loaded: no such file. The server cannot score until it is restarted with a working model.";
+  const { calls, fetchImpl } = recorder(503, { error: { type: "not_ready", message } }, { "Retry-After": "60" });
+  const waits = [];
+  await assert.rejects(scoreWithRetry(settings, ["x"], { fetchImpl, sleep: async (ms) => { waits.push(ms); } }),
+    (e) => e.kind === "model-unavailable" && e.message === message);
+  assert.equal(calls.length, 1, "not retried: it needs a restart");
+  assert.deepEqual(waits, []);
+  const { fetchImpl: noHeader } = recorder(503, { error: { type: "not_ready", message } });
+  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: noHeader }), (e) => e.kind === "model-unavailable");
+  const { fetchImpl: loading } = recorder(503, { error: { type: "not_ready", message: "The model is still loading; retry in a few seconds." } }, { "Retry-After": "2" });
+  await assert.rejects(scoreParagraphs(settings, ["x"], { fetchImpl: loading }), (e) => e.kind === "starting");
+});
+
 test("a busy or starting server is retried once after its Retry-After, capped", async () => {
   const settings = { serverUrl: "http://127.0.0.1:1", token: "" };
   const waits = [];
@@ -78,8 +94,8 @@ test("a busy or starting server is retried once after its Retry-After, capped", 
     : { ok: true, status: 200, headers: new Headers(), json: async () => OK });
   assert.deepEqual(await scoreWithRetry(settings, ["x"], { fetchImpl: thenOk, sleep }), OK);
   assert.deepEqual(waits, [1000]);
-  const { calls, fetchImpl: slow } = recorder(503, { error: { type: "not_ready", message: "loading" } }, { "Retry-After": "600" });
-  await assert.rejects(scoreWithRetry(settings, ["x"], { fetchImpl: slow, sleep }), (e) => e.kind === "starting");
+  const { calls, fetchImpl: slow } = recorder(429, { error: { type: "overloaded", message: "busy" } }, { "Retry-After": "600" });
+  await assert.rejects(scoreWithRetry(settings, ["x"], { fetchImpl: slow, sleep }), (e) => e.kind === "busy");
   assert.equal(calls.length, 2, "one retry only");
   assert.equal(waits[1], 5000, "the wait is capped");
   const { calls: refusedCalls, fetchImpl: language } = recorder(422, { error: { type: "unsupported_language", message: "x" } });

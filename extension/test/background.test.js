@@ -28,6 +28,29 @@ test("the badge counts every passage with a highlight, and names the error", asy
   assert.match(badge.title, /part of the article could not be checked/);
 });
 
+test("Telltale's own failure is not called a server problem on the badge", async () => {
+  await fromTab({ type: "tab-state", status: "error", errorKind: "extension" });
+  assert.equal(badge.text, "!");
+  assert.doesNotMatch(badge.title, /server/);
+  await fromTab({ type: "tab-state", status: "error", errorKind: "model-unavailable" });
+  assert.match(badge.title, /could not load its model/);
+});
+
+test("site access granted (the popup may be closed by then): tabs there without Telltale are reloaded", async () => {
+  const { reloadAllowedTabs } = await import("../src/background/index.js");
+  ext.tab = { id: 3, url: "https://news.example.org/story" };
+  ext.onTabMessage = () => { throw new Error("Receiving end does not exist."); };
+  ext.permissionsAdded({ origins: ["https://news.example.org/*"] });
+  await settle();
+  assert.deepEqual(ext.tabQueries.at(-1), { url: ["https://news.example.org/*"] });
+  assert.deepEqual(ext.reloadedTabs, [3]);
+  ext.onTabMessage = () => ({ status: "done" }); // the content script already runs there
+  await reloadAllowedTabs(["https://news.example.org/*"]);
+  assert.deepEqual(ext.reloadedTabs, [3]);
+  await reloadAllowedTabs(["https://*/*", "http://*/*"]); // all sites, from the browser's settings
+  assert.deepEqual(ext.reloadedTabs, [3], "all sites: nothing reloaded");
+});
+
 test("the background sends the token; a refusal says whether one is set", async () => {
   ext.storage.local.data.token = "s3cret";
   const seen = [];

@@ -1,6 +1,9 @@
 import { test, mock } from "node:test";
 import assert from "node:assert/strict";
-import { articleStillThere, sameDocument, SettleTimer } from "../src/content/changes.js";
+import { JSDOM } from "jsdom";
+import { articleElement, articleStillThere, fingerprint, PageWatch, sameDocument, SettleTimer } from "../src/content/changes.js";
+import { buildTextIndex } from "../src/anchoring/text-index.js";
+import { locateParagraphs } from "../src/content/mapping.js";
 
 test("a page that changes all the time is still checked, at the latest after the maximum wait", () => {
   mock.timers.enable({ apis: ["setTimeout"] });
@@ -41,4 +44,41 @@ test("cheap checks: same document but for the fragment; the scanned article stil
   assert.ok(articleStillThere(text, ["First paragraph here.", "Second one too."]));
   assert.ok(!articleStillThere(text, ["First paragraph here.", "A paragraph that went."]));
   assert.ok(!articleStillThere(text, []));
+});
+
+test("fingerprints tell texts apart without keeping them", () => {
+  const text = "Markets 1: the index rose. ".repeat(1000);
+  assert.equal(fingerprint(text), fingerprint(`${text}`));
+  assert.notEqual(fingerprint(text), fingerprint(text.replace("Markets 1", "Markets 2")), "same length, other text");
+  assert.ok(fingerprint(text).length < 20);
+});
+
+test("the page watch: no change, a change beside the article, a change inside it", () => {
+  const doc = new JSDOM(`<body><div id="ticker">Markets 1</div><main><article>
+    <p>First paragraph of the story.</p><p>Second paragraph of the story.</p></article></main></body>`).window.document;
+  const paragraphs = ["First paragraph of the story.", "Second paragraph of the story."];
+  const index = buildTextIndex(doc.body);
+  const element = articleElement(index, locateParagraphs(index, paragraphs));
+  assert.equal(element, doc.querySelector("article"));
+  const watch = new PageWatch(doc);
+  watch.notePage();
+  watch.noteArticle(element);
+  assert.ok(JSON.stringify({ page: watch.page, print: watch.article.print }).length < 60, "fingerprints, not the text");
+  assert.equal(watch.pageChanged(), false);
+  doc.getElementById("ticker").textContent = "Markets 2";
+  assert.equal(watch.pageChanged(), true);
+  assert.equal(watch.articleChanged(), false, "a change beside the article");
+  assert.equal(watch.pageChanged(), false, "looked at already");
+  doc.querySelector("article").append(Object.assign(doc.createElement("p"), { textContent: "A third paragraph arrives." }));
+  assert.equal(watch.pageChanged(), true);
+  assert.equal(watch.articleChanged(), true, "a paragraph added to the article");
+  watch.noteArticle(element);
+  assert.equal(watch.articleChanged(), false);
+  doc.querySelector("article").remove();
+  assert.equal(watch.articleChanged(), true, "the article's element left the page");
+  // A lone paragraph: its parent holds the article, so a paragraph added beside it is inside.
+  const one = new JSDOM("<body><div id=story><p>Only paragraph of the story.</p></div></body>").window.document;
+  const i1 = buildTextIndex(one.body);
+  assert.equal(articleElement(i1, locateParagraphs(i1, ["Only paragraph of the story."])), one.getElementById("story"));
+  assert.equal(articleElement(i1, [null]), null);
 });

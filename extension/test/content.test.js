@@ -153,19 +153,124 @@ test("a part that fails keeps the marks of the parts that came back", async () =
 
 test("a paragraph over the server's limit goes in parts under it, mapped back", async () => {
   reset();
-  const filler = "The committee met again on Tuesday to hear evidence. ".repeat(800); // ~42,000 chars
-  const long = `${filler}This sentence is garbled beyond the others. ${filler}`.trim();
-  const dom = articlePage([long, "A short closing paragraph follows here."]);
+  const filler = "The committee met again on Tuesday to hear evidence. ";
+  const garbled = "This sentence is garbled beyond the others. ";
+  // The same sentence twice, in the same words around it, once in each part of the paragraph;
+  // the server flags only the second. Where it lands in the paragraph comes from the part's
+  // offset: a quote match alone, near the part-relative position, would find the first.
+  const long = `${filler.repeat(100)}${garbled}${filler.repeat(400)}${garbled}${filler.repeat(100)}`.trim();
+  const closing = "A short closing paragraph follows here.";
+  serve((ps, i) => ({ ok: true, result: fakeScore(ps, (t) => i === 1 && /garbled/.test(t)) }));
+  const dom = articlePage([long, closing]);
   await loadContentScript(dom);
   const state = await stateWhen(finished);
   assert.equal(state.status, "done", JSON.stringify(state.error));
   const sent = scores().flatMap((m) => m.paragraphs);
   assert.ok(sent.every((p) => p.length <= 20000), sent.map((p) => p.length).join(","));
-  assert.equal(sent.join(""), long + "A short closing paragraph follows here.");
+  assert.equal(sent.join(""), long + closing);
+  assert.ok(scores()[1].paragraphs[0].includes("garbled"), "the second part holds the second occurrence");
   assert.equal(state.counts.paragraphs, 2);
   assert.equal(state.counts.highlighted, 1);
   assert.equal(state.counts.unanchored, 0);
-  assert.equal(dom.window.document.querySelector("telltale-mark").textContent, "This sentence is garbled beyond the others.");
+  const doc = dom.window.document;
+  const mark = doc.querySelector("telltale-mark");
+  assert.equal(mark.textContent, garbled.trim());
+  const before = doc.createRange();
+  before.setStart(doc.querySelector("article p"), 0);
+  before.setEndBefore(mark);
+  assert.equal(before.toString().length, long.lastIndexOf(garbled), "the second occurrence is marked, not the first");
+});
+
+test("a server error stops after the first part: a wrong URL does not get the whole article", async () => {
+  reset();
+  const paragraphs = Array.from({ length: 45 }, (_, i) => `Officials in Leeds said on day ${i + 1} that report ${i + 1} is late.`);
+  serve(() => ({ ok: false, error: { kind: "server", message: "The server answered HTTP 404." } }));
+  await loadContentScript(articlePage(paragraphs, "http://news.test/wrong-server"));
+  const state = await stateWhen(finished);
+  assert.equal(state.status, "error");
+  assert.equal(state.error.kind, "server");
+  assert.equal(scores().length, 1);
+});
+
+test("auto mode: paragraphs added to a scanned article (a live blog) are sent", async () => {
+  reset();
+  const paragraphs = Array.from({ length: 6 }, (_, i) => `Officials in Leeds met on day ${i + 1} to discuss the new bridge `
+    + "over the river; the council said the work would start in the spring and take two years to finish.");
+  const dom = articlePage(paragraphs, "http://news.test/live");
+  const doc = dom.window.document;
+  await loadContentScript(dom);
+  assert.equal((await stateWhen(finished)).status, "done");
+  const sent = scores().length;
+  const added = ["Update 14:05: the council has now published the garbled plans for the bridge online.",
+    "Update 14:30: the first public meeting on the plans will be held next Thursday evening."];
+  for (const text of added) doc.querySelector("article").append(Object.assign(doc.createElement("p"), { textContent: text }));
+  const state = await stateWhen((s) => s.status === "done" && scores().length > sent);
+  const last = scores().at(-1).paragraphs;
+  for (const text of added) assert.ok(last.includes(text), `sent: ${JSON.stringify(last)}`);
+  assert.ok(state.counts.highlighted > 0, "the added paragraph's flagged sentence is marked");
+});
+
+test("click mode: an article that grows keeps its marks and sends nothing", async () => {
+  reset({ mode: "click" });
+  const paragraphs = ["Officials in Leeds met on Monday to discuss the garbled plans for the bridge.",
+    "The council said the work would start in the spring and take two years."];
+  const dom = articlePage(paragraphs, "http://news.test/live-click");
+  const doc = dom.window.document;
+  await loadContentScript(dom);
+  await stateWhen((s) => s.status === "waiting");
+  await ext.dispatch({ type: "rescan" });
+  await stateWhen((s) => s.status === "done");
+  const sent = scores().length;
+  doc.querySelector("article").append(Object.assign(doc.createElement("p"), { textContent: "Update: a third paragraph arrives later on." }));
+  await settle(1600);
+  assert.equal(scores().length, sent);
+  const state = await ext.dispatch({ type: "get-state" });
+  assert.equal(state.status, "done");
+  assert.ok(state.counts.highlighted > 0 && doc.querySelectorAll("telltale-mark").length > 0);
+});
+
+test("click mode: a settings change after a failed scan sends nothing", async () => {
+  reset({ mode: "click" });
+  serve(() => ({ ok: false, error: { kind: "unreachable", message: "down" } }));
+  await loadContentScript(page("garbled-article", "http://news.test/click-error"));
+  await stateWhen((s) => s.status === "waiting");
+  await ext.dispatch({ type: "rescan" });
+  await stateWhen((s) => s.status === "error");
+  const sent = scores().length;
+  ext.storage.sync.data.skipSites = ["other.test"]; // e.g. another site paused from its popup
+  ext.storageChanged({ skipSites: { newValue: ["other.test"] } });
+  await settle(500);
+  assert.equal(scores().length, sent, "nothing re-sent without a click");
+  assert.notEqual((await ext.dispatch({ type: "get-state" })).status, "scoring");
+});
+
+test("a settings change racing a new scan never renders a scan without a result", async () => {
+  reset({ mode: "click" });
+  const dom = page("garbled-article", "http://news.test/race");
+  await loadContentScript(dom);
+  await stateWhen((s) => s.status === "waiting");
+  await ext.dispatch({ type: "rescan" });
+  await stateWhen((s) => s.status === "done");
+  // The settings read of the settings change is slow; a rescan (the popup) starts meanwhile
+  // and waits for the server.
+  const get = ext.storage.sync.get;
+  let slowCalled = false;
+  ext.storage.sync.get = async function (keys) {
+    ext.storage.sync.get = get;
+    slowCalled = true;
+    await settle(150);
+    return get.call(this, keys);
+  };
+  serve(async (ps) => { await settle(300); return { ok: true, result: fakeScore(ps) }; });
+  ext.sent.length = 0;
+  ext.storage.sync.data.threshold = 0.6;
+  ext.storageChanged({ threshold: { newValue: 0.6 } });
+  while (!slowCalled) await settle(10);
+  await ext.dispatch({ type: "rescan" });
+  await stateWhen((s) => s.status === "scoring");
+  const state = await stateWhen((s) => s.status === "done");
+  assert.deepEqual(badges().filter((b) => b.status === "error"), [], "no error on the way");
+  assert.ok(state.counts.highlighted > 0);
 });
 
 test("marks left by an earlier copy of the script are removed; a second copy does not start", async () => {
@@ -214,6 +319,9 @@ test("a live ticker beside the article starts no new scan, nor a Readability run
   let clones = 0; // Readability reads a clone of the document
   const cloneNode = doc.cloneNode.bind(doc);
   doc.cloneNode = (deep) => { clones++; return cloneNode(deep); };
+  let walkers = 0; // a text index of the page walks it
+  const createTreeWalker = doc.createTreeWalker.bind(doc);
+  doc.createTreeWalker = (...args) => { walkers++; return createTreeWalker(...args); };
   const ticker = doc.createElement("div");
   doc.body.prepend(ticker);
   for (let i = 0; i < 3; i++) {
@@ -222,6 +330,7 @@ test("a live ticker beside the article starts no new scan, nor a Readability run
   }
   assert.equal(scores().length, sent);
   assert.equal(clones, 0, "the cheap check saw the article still there");
+  assert.equal(walkers, 0, "nor a text index of the whole page");
   assert.equal((await ext.dispatch({ type: "get-state" })).status, "done");
 });
 

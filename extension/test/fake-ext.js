@@ -24,11 +24,13 @@ function area(data) {
 export function installFakeExt() {
   const sent = []; // messages to the background: runtime.sendMessage
   const tabMessages = []; // messages to the tab: tabs.sendMessage
-  const listeners = { message: null, storage: null };
+  const listeners = { message: null, storage: null, permissionsAdded: null };
   const ext = {
     sent,
     tabMessages,
     permissionRequests: [],
+    tabQueries: [],
+    reloadedTabs: [],
     /** Answers runtime.sendMessage(message); a function of the message. */
     onSend: () => undefined,
     /** Answers tabs.sendMessage(tabId, message). */
@@ -48,14 +50,15 @@ export function installFakeExt() {
       openOptionsPage() {},
     },
     tabs: {
-      async query() { return [ext.tab]; },
+      async query(filter) { ext.tabQueries.push(filter); return [ext.tab]; },
       async get() { return ext.tab; },
-      async reload() { ext.reloaded = true; },
+      async reload(id) { ext.reloaded = true; ext.reloadedTabs.push(id); },
       async sendMessage(_id, message) { tabMessages.push(message); return ext.onTabMessage(message); },
     },
     permissions: {
       async contains() { return ext.hasPermission; },
       request(perms) { ext.permissionRequests.push(perms); return Promise.resolve(true); },
+      onAdded: { addListener(f) { listeners.permissionsAdded = f; } },
     },
     action: { async setBadgeText() {}, async setBadgeBackgroundColor() {}, async setTitle() {} },
     commands: { onCommand: { addListener() {} } },
@@ -66,6 +69,8 @@ export function installFakeExt() {
       });
     },
     storageChanged(changes, areaName = "sync") { listeners.storage(changes, areaName); },
+    /** The browser granted permissions (permissions.onAdded). */
+    permissionsAdded(perms) { listeners.permissionsAdded(perms); },
   };
   globalThis.chrome = ext;
   return ext;

@@ -32,6 +32,8 @@ test("Highlighter without the Highlight API: add, hide, clear leave the page as 
   const mark = h.add(1, rangeOf(doc, "The Secretary of State Antony Blinkin has arrived"), 3, { probability: 0.9 });
   assert.ok(mark.wrappers.length >= 1);
   assert.equal(doc.querySelectorAll("telltale-mark").length, mark.wrappers.length);
+  assert.ok(!mark.range.collapsed, "the mark's range still holds its text: not taken for one the page removed");
+  assert.equal(mark.range.toString(), "The Secretary of State Antony Blinkin has arrived");
   h.setVisible(false);
   assert.ok(mark.wrappers.every((w) => w.hasAttribute("data-hidden")));
   h.clear();

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { joinLongParagraphs, splitLongParagraphs } from "../src/content/long-paragraphs.js";
+import { flaggedItems } from "../src/content/results.js";
 
 test("a paragraph over the limit is cut into parts under it, after a sentence where it can be", () => {
   const long = "Alpha beta gamma delta. ".repeat(10).trim();
@@ -36,4 +37,24 @@ test("results for the parts are joined over their paragraph", () => {
   assert.deepEqual(p1.sentences[1].reasons[0].spans, [[53, 60]]);
   const plain = { passages: [{ index: 0 }] };
   assert.equal(joinLongParagraphs(plain, [{ paragraph: 0, offset: 0 }]), plain);
+});
+
+test("a long paragraph flagged as a whole through one part marks that part's sentences only", () => {
+  const origins = [{ paragraph: 0, offset: 0 }, { paragraph: 0, offset: 40 }];
+  const s = (start, end, probability) => ({ start, end, text: "x", probability, flagged: false, reasons: [] });
+  const result = { article: { verdict: "some passages look garbled" }, passages: [
+    { index: 0, start: 0, end: 40, probability: 0.2, flagged: false, sentences: [s(0, 20, 0.2), s(20, 40, 0.3)] },
+    { index: 1, start: 0, end: 40, probability: 0.8, flagged: true, sentences: [s(0, 20, 0.4), s(20, 40, 0.45)] },
+  ] };
+  const joined = joinLongParagraphs(result, origins);
+  assert.equal(joined.passages.length, 1);
+  const [item] = flaggedItems(joined);
+  assert.ok(item.flagged);
+  assert.deepEqual(item.sentences.map((x) => x.start), [40, 60], "the flagged part's sentences");
+  // With the user's threshold: the parts are judged by it too.
+  assert.deepEqual(flaggedItems(joined, 0.7)[0].sentences.map((x) => x.start), [40, 60]);
+  assert.deepEqual(flaggedItems(joined, 0.42)[0].sentences.map((x) => x.start), [60], "a flagged sentence: itself only");
+  // A passage not split: all its sentences, as before.
+  const plain = { passages: [{ index: 0, probability: 0.8, flagged: true, sentences: [s(0, 5, 0.1), s(6, 9, 0.1)] }] };
+  assert.equal(flaggedItems(plain)[0].sentences.length, 2);
 });

@@ -42,7 +42,7 @@ test("a plain http:// team server is warned about, not refused", async () => {
   assert.equal(insecureServerWarning("http://localhost:8765"), "");
   assert.equal(insecureServerWarning("https://t.example.org"), "");
   assert.match(insecureServerWarning("http://t.example.org:8765"), /unencrypted/);
-  ext.permissions.request = () => Promise.resolve(true);
+  ext.permissions.request = (perms) => { ext.permissionRequests.push(perms); return Promise.resolve(true); };
   const doc = await loadExtensionPage("options");
   const warning = doc.getElementById("server-warning");
   const input = doc.getElementById("serverUrl");
@@ -51,6 +51,7 @@ test("a plain http:// team server is warned about, not refused", async () => {
   assert.ok(!warning.hidden);
   assert.match(warning.textContent, /10\.0\.0\.5:8765.*unencrypted/);
   submit(doc);
+  assert.deepEqual(ext.permissionRequests.at(-1), { origins: ["http://10.0.0.5/*"] }, "no port: Firefox refuses one");
   await settle();
   assert.equal(doc.getElementById("message").textContent, "Saved.");
   input.value = "http://127.0.0.1:8765";

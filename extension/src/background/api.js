@@ -27,8 +27,18 @@ const KINDS = {
   model_unavailable: "model-unavailable",
 };
 
-/** The kind of a failed response: by its error type, else by its status. */
-export function errorKind(status, type) {
+/** A not_ready server waits at least this long (Retry-After) only when its model failed to load. */
+export const MODEL_FAILED_RETRY_AFTER_S = 30;
+
+/**
+ * The kind of a failed response: by its error type, else by its status. A server whose model
+ * could not be loaded answers not_ready too (server/engine.py), with a long Retry-After and
+ * a message that says so: it is not starting, it needs a restart.
+ */
+export function errorKind(status, type, { retryAfter = null, message = "" } = {}) {
+  if (type === "not_ready" && ((retryAfter ?? 0) >= MODEL_FAILED_RETRY_AFTER_S || /could not be loaded/i.test(message))) {
+    return "model-unavailable";
+  }
   if (typeof type === "string" && Object.hasOwn(KINDS, type)) return KINDS[type];
   if (status === 401) return "unauthorized";
   if (status === 429) return "busy";
@@ -92,7 +102,8 @@ export async function scoreParagraphs(settings, paragraphs, { fetchImpl = fetch,
     const error = body && body.error && typeof body.error === "object" ? body.error : {};
     const message = typeof error.message === "string" ? error.message.slice(0, 500) : `The server answered HTTP ${response.status}.`;
     const type = typeof error.type === "string" ? error.type.slice(0, 60) : "";
-    throw new ServerError(errorKind(response.status, type), message, response.status, { type, retryAfter: retryAfterSeconds(response) });
+    const retryAfter = retryAfterSeconds(response);
+    throw new ServerError(errorKind(response.status, type, { retryAfter, message }), message, response.status, { type, retryAfter });
   }
   if (!body || !Array.isArray(body.passages) || !body.article) {
     throw new ServerError("server", `The server at ${settings.serverUrl} did not answer like a Telltale server.`);

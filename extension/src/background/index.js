@@ -20,6 +20,9 @@ const ERROR_TITLES = {
   "too-large": "the article is too large for the server",
   empty: "no text to check",
   reloaded: "reload the page (Telltale was updated)",
+  extension: "something went wrong in Telltale on this page (reload it)",
+  unreachable: "the server could not be reached",
+  timeout: "the server did not answer in time",
 };
 
 async function setBadge(tabId, state) {
@@ -89,6 +92,26 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   }
   return false;
 });
+
+/**
+ * Site access was just granted (the popup's "Allow Telltale on this site"; the popup may have
+ * closed when the browser's prompt opened, so it cannot do this itself): reload the tabs on
+ * those sites where the content script is not running yet, so that it starts there. Patterns
+ * for all sites (granted in the browser's settings) reload nothing.
+ */
+export async function reloadAllowedTabs(origins) {
+  const patterns = (origins || []).filter((o) => /^https?:\/\/[^*/]+\/\*$/.test(o));
+  if (!patterns.length) return;
+  const tabs = await ext.tabs.query({ url: patterns });
+  for (const tab of tabs) {
+    const running = await ext.tabs.sendMessage(tab.id, { type: "get-state" }).then(Boolean, () => false);
+    if (!running) await ext.tabs.reload(tab.id).catch(() => {});
+  }
+}
+
+if (ext.permissions && ext.permissions.onAdded) {
+  ext.permissions.onAdded.addListener((added) => { reloadAllowedTabs(added && added.origins).catch(() => {}); });
+}
 
 ext.commands.onCommand.addListener(async (command) => {
   const [tab] = await ext.tabs.query({ active: true, currentWindow: true });

@@ -21,7 +21,7 @@ export class Highlighter {
 
   add(id, range, level, info) {
     const mark = { id, range, level, info, wrappers: [] };
-    if (!this.useApi) mark.wrappers = wrapRange(this.doc, range, id, level);
+    if (!this.useApi) mark.wrappers = wrapAndSpan(this.doc, range, id, level);
     this.marks.push(mark);
     this.render();
     return mark;
@@ -60,7 +60,7 @@ export class Highlighter {
       // fall back to wrappers for the marks made so far and from now on.
       this.useApi = false;
       for (const m of this.marks) {
-        m.wrappers = wrapRange(this.doc, m.range, m.id, m.level);
+        m.wrappers = wrapAndSpan(this.doc, m.range, m.id, m.level);
         for (const w of m.wrappers) w.toggleAttribute("data-hidden", !this.visible);
       }
     }
@@ -132,6 +132,20 @@ export function wrapRange(doc, range, id, level) {
     node.parentNode.insertBefore(el, node);
     el.appendChild(node);
     wrappers.push(el);
+  }
+  return wrappers;
+}
+
+/**
+ * wrapRange, then the range set around the wrappers: moving the text into them collapses it,
+ * and a collapsed mark reads as one the page took away (every page change would anchor all
+ * marks again).
+ */
+function wrapAndSpan(doc, range, id, level) {
+  const wrappers = wrapRange(doc, range, id, level);
+  if (wrappers.length) {
+    range.setStartBefore(wrappers[0]);
+    range.setEndAfter(wrappers[wrappers.length - 1]);
   }
   return wrappers;
 }

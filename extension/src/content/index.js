@@ -10,12 +10,13 @@ import { extractArticle } from "./extract.js";
 import { anchorSentences, firstParagraphInView, locateParagraphs } from "./mapping.js";
 import { chunkParagraphs, countResult, flaggedItems, mergeResults, orderChunks, toUtf16Offsets, verdictFor } from "./results.js";
 import { joinLongParagraphs, splitLongParagraphs } from "./long-paragraphs.js";
-import { articleStillThere, sameDocument, SettleTimer, URL_SETTLE_MS } from "./changes.js";
+import { articleElement, articleStillThere, PageWatch, sameDocument, SettleTimer, URL_SETTLE_MS } from "./changes.js";
 import { Highlighter, removeLeftovers } from "./highlight.js";
 import { TelltaleUI } from "./ui.js";
 
 // Errors that concern one part of the article: the other parts are still worth sending.
-const PART_ERRORS = new Set(["language", "empty", "too-large", "server"]);
+// Not "server": a URL that points at another web server would get every part.
+const PART_ERRORS = new Set(["language", "empty", "too-large"]);
 
 const highlighter = new Highlighter(document);
 const ui = new TelltaleUI(document);
@@ -25,7 +26,7 @@ let generation = 0;
 let state = { status: "idle" };
 let lastUrl = location.href;
 let lastArticleKey = "";
-let lastBodyText = null; // the page's text at the last look (a cheap "did anything change")
+const watch = new PageWatch(document); // did the page, or the article's part of it, change?
 let stopped = false;
 
 function setState(next) {
@@ -73,7 +74,7 @@ function errorOf(err) {
   if (/context invalidated|Receiving end does not exist/i.test(message)) {
     return { kind: "reloaded", message: "Telltale was updated or reloaded; reload the page." };
   }
-  return { kind: "extension", message: `Telltale failed on this page: ${message.slice(0, 300)}` };
+  return { kind: "extension", message: message.slice(0, 300) };
 }
 
 // ---- scanning -------------------------------------------------------------------
@@ -119,7 +120,8 @@ async function scanPage(gen, force) {
     return;
   }
   setState({ status: "extracting" });
-  lastBodyText = bodyText();
+  watch.reset();
+  watch.notePage();
   const article = extractArticle(document, { quickCheck: !force });
   if (gen !== generation) return;
   if (!article || article.paragraphs.length === 0) {
@@ -130,6 +132,7 @@ async function scanPage(gen, force) {
   lastArticleKey = article.paragraphs.join("\n");
   const index = buildTextIndex(document.body);
   const selectors = locateParagraphs(index, article.paragraphs);
+  watch.noteArticle(articleElement(index, selectors));
   // Paragraphs over the server's limit go in parts; a long article goes in chunks, the ones
   // on screen first.
   const pieces = splitLongParagraphs(article.paragraphs);
@@ -155,7 +158,7 @@ async function scanPage(gen, force) {
     const result = toUtf16Offsets(reply.result, chunk.paragraphs);
     current.parts.push({ offset: chunk.offset, result, chars: chunk.paragraphs.join("").length });
     current.result = joinLongParagraphs(mergeResults(current.parts), pieces.origins);
-    render(current);
+    render(current); // a fresh index: the page may have changed while the server read
     if (i < chunks.length - 1) setState({ ...summary(current), status: "scoring", progress: progress(i + 1) });
   }
   if (!current.result) {
@@ -168,12 +171,11 @@ async function scanPage(gen, force) {
 }
 
 /** Anchor and mark the flagged sentences of the scan's result (again, after page changes). */
-function render(current) {
+function render(current, index = buildTextIndex(document.body)) {
   clearMarks();
   const threshold = settings.threshold;
   const shownThreshold = threshold ?? current.result.threshold ?? 0.5;
   current.items = flaggedItems(current.result, threshold);
-  const index = buildTextIndex(document.body);
   const verdict = verdictHeadline(verdictFor(current.result, current.items, threshold), countResult(current.result, current.items));
   let unanchored = 0;
   let id = 0;
@@ -279,41 +281,40 @@ function ownNode(node) {
   return Boolean(el && el.closest && el.closest("telltale-ui, telltale-mark"));
 }
 
-function bodyText() {
-  return document.body ? document.body.textContent : "";
-}
-
 function checkForChanges() {
   if (stopIfOrphaned()) return;
   if (state.status === "scoring" || state.status === "extracting") return changes.poke();
   if (!sameDocument(location.href, lastUrl)) {
     // Another page of a single-page site: a new scan (in click mode: back to waiting).
     lastUrl = location.href;
-    lastBodyText = null;
+    watch.reset();
     run();
     return;
   }
   lastUrl = location.href;
-  // Cheap checks first: the same text as at the last look, or the scanned article still all
-  // there, need no Readability run.
-  const text = bodyText();
-  const textChanged = text !== lastBodyText;
-  lastBodyText = text;
+  // Cheap checks first: the same text as at the last look, or changes only outside the
+  // article's element (a ticker, comments), need no Readability run.
+  const pageChanged = watch.pageChanged();
   if (!scan) {
-    if (textChanged && settings && settings.mode === "auto" && state.status === "no-article") run();
+    if (pageChanged && settings && settings.mode === "auto" && state.status === "no-article") run();
     return;
   }
-  if (textChanged && !articleStillThere(buildTextIndex(document.body).text, scan.paragraphs)) {
+  let index = null; // the page's text index, built at most once per look
+  const pageIndex = () => (index ??= buildTextIndex(document.body));
+  if (pageChanged && watch.articleChanged()) {
     const article = extractArticle(document, { quickCheck: true });
     const key = article ? article.paragraphs.join("\n") : "";
-    if (key !== lastArticleKey) {
-      run(); // auto: the new article is sent; click mode: marks cleared, waiting for a click
+    // Auto mode: a changed or grown article is sent again. On-click mode sends nothing by
+    // itself: a grown article keeps its marks; another article clears them and waits.
+    if (key !== lastArticleKey && (settings.mode === "auto" || !articleStillThere(pageIndex().text, scan.paragraphs))) {
+      run();
       return;
     }
+    watch.noteArticle(articleElement(pageIndex(), locateParagraphs(pageIndex(), scan.paragraphs)));
   }
   if (scan.result && highlighter.marks.some((m) => m.range.collapsed || !m.range.startContainer.isConnected)) {
     try {
-      render(scan); // same article, re-rendered markup: anchor again without asking the server
+      render(scan, pageIndex()); // same article, re-rendered markup: anchor again without asking the server
       setState({ ...summary(scan), status: "done" });
     } catch (err) {
       setState({ status: "error", error: errorOf(err) });
@@ -381,24 +382,33 @@ function onMessage(message, _sender, sendResponse) {
   }
 }
 
-/** Settings changed (options page, popup's pause): apply them. */
+/**
+ * Settings changed (options page, popup's pause, another site paused): apply them. A result
+ * at hand is shown again at the new sensitivity, never sent again; only an automatic check
+ * with no result yet starts a new scan. On-click mode sends nothing here.
+ */
 async function onSettingsChanged() {
   if (stopIfOrphaned()) return;
-  if (scan && scan.result && state.status === "done") {
-    const next = await loadSettings().catch(() => null);
-    if (next && next.mode === "click" && !isSkipped(location.hostname, next.skipSites)) {
-      // On-click mode sends nothing by itself: the result at hand is shown at the new sensitivity.
-      settings = next;
-      try {
-        render(scan);
-        setState({ ...summary(scan), status: "done" });
-      } catch (err) {
-        setState({ status: "error", error: errorOf(err) });
-      }
-      return;
-    }
+  const gen = generation;
+  const next = await loadSettings().catch(() => null);
+  // A scan that started meanwhile read the new settings itself (and owns `scan` now).
+  if (gen !== generation || stopIfOrphaned()) return;
+  if (!next || isSkipped(location.hostname, next.skipSites) || state.status === "paused") {
+    run(); // paused or resumed here (a scan in click mode waits for a click)
+    return;
   }
-  run({ force: Boolean(scan) });
+  settings = next;
+  if (state.status === "scoring" || state.status === "extracting") return; // marks the rest with them
+  if (scan && scan.result) {
+    try {
+      render(scan);
+      setState({ ...summary(scan), status: "done" });
+    } catch (err) {
+      setState({ status: "error", error: errorOf(err) });
+    }
+    return;
+  }
+  if (next.mode === "auto" || state.status !== "waiting") run(); // never forced: click mode waits
 }
 
 // ---- start ----------------------------------------------------------------------------

@@ -47,7 +47,8 @@ function cutPoint(text, from, max) {
  * A result over split paragraphs (`origins` from splitLongParagraphs, passage index = index
  * of the part) as a result over the paragraphs: passage indices and offsets moved onto the
  * paragraph, the parts of one paragraph joined into one passage (flagged when a part is; the
- * highest probability).
+ * highest probability). Each sentence keeps its part's verdict as `piece` {probability,
+ * flagged}, so that a passage flagged as a whole marks the sentences of the flagged part only.
  */
 export function joinLongParagraphs(result, origins) {
   if (origins.every((o, i) => o.paragraph === i)) return result;
@@ -65,6 +66,7 @@ export function joinLongParagraphs(result, origins) {
         ...s,
         start: s.start + origin.offset,
         end: s.end + origin.offset,
+        piece: { probability: p.probability, flagged: p.flagged },
         reasons: (s.reasons || []).map((r) => (r && Array.isArray(r.spans)
           ? { ...r, spans: r.spans.map((span) => (Array.isArray(span) && span.length >= 2 ? shift(span) : span)) }
           : r)),

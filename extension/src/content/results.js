@@ -96,7 +96,8 @@ export function toUtf16Offsets(result, paragraphs) {
  * What to show for a result: flagged passages, each with the sentences to highlight.
  * threshold null: the server's own `flagged`; a number: probability >= threshold.
  * A flagged passage with no flagged sentence has all its sentences marked, so every
- * counted passage is visible.
+ * counted passage is visible; for a paragraph sent in parts (joinLongParagraphs), those of
+ * the parts that are flagged themselves.
  */
 export function flaggedItems(result, threshold = null) {
   const isFlagged = (x) => (threshold == null ? Boolean(x.flagged) : Number(x.probability) >= threshold);
@@ -105,11 +106,12 @@ export function flaggedItems(result, threshold = null) {
     const sentences = p.sentences || [];
     const marked = sentences.filter(isFlagged);
     if (!isFlagged(p) && marked.length === 0) continue;
+    const ofFlaggedParts = sentences.filter((s) => !s.piece || isFlagged(s.piece));
     passages.push({
       index: p.index,
       probability: p.probability,
       flagged: isFlagged(p),
-      sentences: (marked.length ? marked : sentences).map((s) => ({ ...s, paragraph: p.index })),
+      sentences: (marked.length ? marked : ofFlaggedParts.length ? ofFlaggedParts : sentences).map((s) => ({ ...s, paragraph: p.index })),
     });
   }
   return passages;

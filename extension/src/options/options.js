@@ -2,7 +2,7 @@
 
 import { ext } from "../shared/ext.js";
 import {
-  DEFAULTS, insecureServerWarning, isLoopbackServer, loadSettings, normalizeHost, normalizeServerUrl, saveSettings,
+  DEFAULTS, hostPattern, insecureServerWarning, isLoopbackServer, loadSettings, normalizeHost, normalizeServerUrl, saveSettings,
 } from "../shared/settings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -51,7 +51,7 @@ async function fill() {
 function requestPermission(serverUrl) {
   if (isLoopbackServer(serverUrl)) return Promise.resolve(true);
   try {
-    return ext.permissions.request({ origins: [`${new URL(serverUrl).origin}/*`] });
+    return ext.permissions.request({ origins: [hostPattern(serverUrl)] });
   } catch {
     return Promise.resolve(false);
   }

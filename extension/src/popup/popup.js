@@ -4,7 +4,7 @@
 
 import { ext } from "../shared/ext.js";
 import { percent, verdictNote, verdictTone } from "../shared/describe.js";
-import { loadSettings, setSitePaused } from "../shared/settings.js";
+import { hostPattern, loadSettings, setSitePaused } from "../shared/settings.js";
 
 const $ = (id) => document.getElementById(id);
 let tabId = null;
@@ -40,7 +40,12 @@ const ERROR_TEXT = {
   "too-large": (e) => `This article is larger than the server accepts. ${e.message}`,
   starting: () => "The Telltale server is still starting (loading its model). Press Rescan in a few seconds.",
   busy: () => "The Telltale server is busy with other articles. Press Rescan in a moment.",
-  "model-unavailable": (e) => `The Telltale server could not load its model: ${e.message}`,
+  // The server's own message: what failed, and that it needs a restart.
+  "model-unavailable": (e) => (e.message
+    ? `The Telltale server cannot check articles. It says: ${e.message}`
+    : "The Telltale server could not load its model; it needs a restart."),
+  // Telltale itself failed here (not the server): the page may be unusual; a reload helps.
+  extension: (e) => `Something went wrong in Telltale on this page${e.message ? ` (${e.message.replace(/\.$/, "")})` : ""}. Reload the page, then press Rescan.`,
   unauthorized: (e) => (e.tokenSet
     ? "The server refused the team token: it is wrong or out of date. Fix it in Settings."
     : "This server needs a team token. Set it in Settings."),
@@ -73,7 +78,7 @@ function errorBox(error, serverUrl, partial = null) {
 
 /** A page Telltale may not read: say so, with a button that asks for access to the site. */
 function siteAccessBox(tab) {
-  const origin = new URL(tab.url).origin;
+  const pattern = hostPattern(tab.url);
   const box = $("status");
   box.replaceChildren(para(`Telltale is not allowed to read ${new URL(tab.url).host}.`, "muted"));
   const grant = document.createElement("button");
@@ -81,11 +86,12 @@ function siteAccessBox(tab) {
   grant.id = "grant";
   grant.textContent = "Allow Telltale on this site";
   // Called straight from the click: browsers ask for a permission only during the user's action.
+  // The popup may close when the browser's prompt opens: the background reloads the page
+  // once the site is allowed (permissions.onAdded), not this page.
   grant.addEventListener("click", () => {
-    ext.permissions.request({ origins: [`${origin}/*`] }).then((granted) => {
+    ext.permissions.request({ origins: [pattern] }).then((granted) => {
       if (!granted) return;
       box.replaceChildren(para("Allowed. Reloading the page…", "muted"));
-      ext.tabs.reload(tabId).catch(() => {});
       setTimeout(refresh, 1500);
     }).catch(() => {});
   });
@@ -96,7 +102,7 @@ function siteAccessBox(tab) {
 async function withheldTab() {
   const tab = await ext.tabs.get(tabId).catch(() => null);
   if (!tab || typeof tab.url !== "string" || !/^https?:/.test(tab.url)) return null;
-  const allowed = await ext.permissions.contains({ origins: [`${new URL(tab.url).origin}/*`] }).catch(() => true);
+  const allowed = await ext.permissions.contains({ origins: [hostPattern(tab.url)] }).catch(() => true);
   return allowed ? null : tab;
 }
 

@@ -35,6 +35,16 @@ export function isLoopbackServer(serverUrl) {
   return host === "127.0.0.1" || host === "localhost";
 }
 
+/**
+ * The match pattern for a URL's host: scheme and host name, never the port (Firefox refuses
+ * a pattern with one; without one, Chrome matches every port). http://10.0.0.5:8765/x ->
+ * http://10.0.0.5/*
+ */
+export function hostPattern(url) {
+  const u = new URL(url);
+  return `${u.protocol}//${u.hostname}/*`;
+}
+
 /** Tidy a host name typed by the user ("https://www.Example.com/x" -> "www.example.com"). */
 export function normalizeHost(value) {
   let text = String(value).trim().toLowerCase();
