@@ -294,13 +294,17 @@ test("marks left by an earlier copy of the script are removed; a second copy doe
   assert.equal(scores().length, sent);
 });
 
-test("auto mode: a single-page site's new article and address get a new scan", async () => {
+/** A fresh page of `name` at `url`, scanned to the end: its dom, document and requests so far. */
+async function scannedPage(name, url) {
   reset();
-  const dom = page("clean-article", "http://news.test/spa?x");
-  const doc = dom.window.document;
+  const dom = page(name, url);
   await loadContentScript(dom);
   assert.equal((await stateWhen(finished)).status, "done");
-  const sent = scores().length;
+  return { dom, doc: dom.window.document, sent: scores().length };
+}
+
+test("auto mode: a single-page site's new article and address get a new scan", async () => {
+  const { dom, doc, sent } = await scannedPage("clean-article", "http://news.test/spa?x");
   const garbled = new JSDOM(readFileSync(join(PAGES, "garbled-article.html"), "utf8")).window.document;
   doc.querySelector("article").replaceChildren(...[...garbled.querySelector("article").childNodes].map((n) => doc.importNode(n, true)));
   dom.window.history.pushState({}, "", "/story/grain-talks");
@@ -310,12 +314,7 @@ test("auto mode: a single-page site's new article and address get a new scan", a
 });
 
 test("a live ticker beside the article starts no new scan, nor a Readability run", async () => {
-  reset();
-  const dom = page("garbled-article", "http://news.test/ticker");
-  const doc = dom.window.document;
-  await loadContentScript(dom);
-  assert.equal((await stateWhen(finished)).status, "done");
-  const sent = scores().length;
+  const { doc, sent } = await scannedPage("garbled-article", "http://news.test/ticker");
   let clones = 0; // Readability reads a clone of the document
   const cloneNode = doc.cloneNode.bind(doc);
   doc.cloneNode = (deep) => { clones++; return cloneNode(deep); };
