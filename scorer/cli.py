@@ -47,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     try:
         return int(args.run(args) or 0)
+    except ModelLoadError as exc:  # train, eval, serve: one line, no traceback, as for score
+        return _fail(exc, EXIT_MODEL)
+    except TelltaleError as exc:  # e.g. no shared data for train or eval
+        return _fail(exc, EXIT_INPUT)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `telltale score x | head`

@@ -73,6 +73,19 @@ def test_delegated_commands_take_their_modules_options():
         assert any(option in a.option_strings for a in sub._actions), name
 
 
+@pytest.mark.parametrize("args,status", [
+    (("eval", "--model", "/nonexistent/model"), 1),
+    (("train", "--data", "/nonexistent/data", "--out", "/nonexistent/out"), 2),
+    (("eval", "--data", "/nonexistent/data"), 2),
+])
+def test_train_and_eval_fail_in_one_line(args, status):
+    proc = telltale(*args)
+    err = proc.stderr.decode()
+    assert proc.returncode == status, err
+    assert err.startswith("telltale: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert "/nonexistent/" in err
+
+
 def test_score_json(fixtures):
     text = (fixtures / "article.txt").read_text(encoding="utf-8")
     proc = telltale("score", str(fixtures / "article.txt"), "--json", *model_args())
