@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -39,6 +40,7 @@ import numpy as np
 
 from . import data
 from .aggregate import pool, word_lengths
+from .errors import TelltaleError
 
 # Thresholds are quantiles of clean BBC calib articles: the share of clean
 # sentences, of clean articles with any passage flagged, and of clean articles
@@ -435,11 +437,16 @@ def print_report(m: dict) -> None:
 def main(args) -> int:
     from .model import load_detector
 
+    out = Path(args.out)
+    if not out.parent.is_dir() or not os.access(out.parent, os.W_OK) or out.is_dir():
+        # say so now, not after minutes of scoring
+        raise TelltaleError(f"Cannot write the report to {out}: its folder is missing or not writable, "
+                            "or it is a folder. Pass --out FILE in a writable folder.")
     det = load_detector(args.model, threads=args.threads)
     root = data.data_dir(args.data)
     scored = score_datasets(det, root, limit=args.limit)
     m = metrics(det, scored) | product_metrics(det, root, limit=args.limit)
     print_report(m)
-    write_report(m, Path(args.out), command="telltale eval " + " ".join(sys.argv[2:]))
+    write_report(m, out, command="telltale eval " + " ".join(sys.argv[2:]))
     print(f"wrote {args.out}")
     return 0

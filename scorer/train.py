@@ -268,9 +268,15 @@ def train(args) -> Path:
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    root = data.data_dir(args.data)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from .errors import TelltaleError
+
+        raise TelltaleError(f"Cannot create the model folder {out} ({exc.strerror or exc}). "
+                            "Pass --out DIR in a writable place.") from None
+    root = data.data_dir(args.data)
 
     print("Building the training set ...", flush=True)
     windows = build_training_set(root, args, rng)

@@ -77,6 +77,8 @@ def test_delegated_commands_take_their_modules_options():
     (("eval", "--model", "/nonexistent/model"), 1),
     (("train", "--data", "/nonexistent/data", "--out", "/nonexistent/out"), 2),
     (("eval", "--data", "/nonexistent/data"), 2),
+    (("eval", "--out", "/nonexistent/folder/eval.json"), 2),
+    (("train", "--out", "/proc/nonexistent/model", "--quick"), 2),
 ])
 def test_train_and_eval_fail_in_one_line(args, status):
     proc = telltale(*args)
