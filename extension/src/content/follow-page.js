@@ -1,0 +1,82 @@
+// Single-page sites: watch the page for mutations and address changes, and once they settle,
+// look again cheaply: a new page starts a new scan, a changed article is sent again (in auto
+// mode), and marks lost to re-rendered markup are anchored again without asking the server.
+
+import { buildTextIndex } from "../anchoring/text-index.js";
+import { extractArticle } from "./extract.js";
+import { locateParagraphs } from "./mapping.js";
+import { articleElement, articleStillThere, sameDocument, SettleTimer, URL_SETTLE_MS } from "./changes.js";
+import { errorOf, sendBadge, setState } from "./session.js";
+import { stopIfOrphaned } from "./orphan.js";
+import { render, summary } from "./render.js";
+import { run } from "./scan.js";
+
+function ownNode(node) {
+  const el = node.nodeType === 1 ? node : node.parentElement;
+  return Boolean(el && el.closest && el.closest("telltale-ui, telltale-mark"));
+}
+
+const isOwn = (m) => ownNode(m.target)
+  || (m.type === "childList" && [...m.addedNodes, ...m.removedNodes].every((n) => n.nodeName === "TELLTALE-UI"));
+
+/** The settle timer (session.changes) and the MutationObserver (session.observer) that pokes it. */
+export function createPageFollower(session) {
+  session.changes = new SettleTimer(() => checkForChanges(session));
+  session.observer = new MutationObserver((mutations) => {
+    if (mutations.every(isOwn)) return;
+    // A history.pushState shows only as a new address: look sooner than for a mere change.
+    session.changes.poke(location.href !== session.lastUrl ? URL_SETTLE_MS : undefined);
+  });
+}
+
+/** Start watching: mutations, history navigation, and returns from the back/forward cache. */
+export function followPage(session) {
+  session.observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  const onNavigate = () => session.changes.poke(URL_SETTLE_MS);
+  window.addEventListener("popstate", onNavigate);
+  window.addEventListener("hashchange", onNavigate);
+  // Back from the back/forward cache: the browser reset the tab's badge; tell it again.
+  window.addEventListener("pageshow", (e) => { if (e.persisted && !stopIfOrphaned(session)) sendBadge(session); });
+}
+
+function checkForChanges(session) {
+  if (stopIfOrphaned(session)) return;
+  const { state, settings, scan, watch, highlighter } = session;
+  if (state.status === "scoring" || state.status === "extracting") return session.changes.poke();
+  if (!sameDocument(location.href, session.lastUrl)) {
+    // Another page of a single-page site: a new scan (in click mode: back to waiting).
+    session.lastUrl = location.href;
+    watch.reset();
+    run(session);
+    return;
+  }
+  session.lastUrl = location.href;
+  // Cheap checks first: the same text as at the last look, or changes only outside the
+  // article's element (a ticker, comments), need no Readability run.
+  const pageChanged = watch.pageChanged();
+  if (!scan) {
+    if (pageChanged && settings && settings.mode === "auto" && state.status === "no-article") run(session);
+    return;
+  }
+  let index = null; // the page's text index, built at most once per look
+  const pageIndex = () => (index ??= buildTextIndex(document.body));
+  if (pageChanged && watch.articleChanged()) {
+    const article = extractArticle(document, { quickCheck: true });
+    const key = article ? article.paragraphs.join("\n") : "";
+    // Auto mode: a changed or grown article is sent again. On-click mode sends nothing by
+    // itself: a grown article keeps its marks; another article clears them and waits.
+    if (key !== session.lastArticleKey && (settings.mode === "auto" || !articleStillThere(pageIndex().text, scan.paragraphs))) {
+      run(session);
+      return;
+    }
+    watch.noteArticle(articleElement(pageIndex(), locateParagraphs(pageIndex(), scan.paragraphs)));
+  }
+  if (scan.result && highlighter.marks.some((m) => m.range.collapsed || !m.range.startContainer.isConnected)) {
+    try {
+      render(session, scan, pageIndex()); // same article, re-rendered markup: anchor again without asking the server
+      setState(session, { ...summary(session, scan), status: "done" });
+    } catch (err) {
+      setState(session, { status: "error", error: errorOf(err) });
+    }
+  }
+}
