@@ -40,18 +40,19 @@ def _whole(name: str, default: str, lowest: int = 1, highest: int | None = None)
 _scratch = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 worker_tmp_dir = _scratch
 
-# Metrics from all workers: prometheus-client's multiprocess mode reads this folder.
-# It must be set before any worker imports prometheus_client.
-_metrics_dir = None
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    _metrics_dir = tempfile.mkdtemp(prefix="telltale-metrics-", dir=_scratch)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
-
 _host = os.environ.get("TELLTALE_HOST", "127.0.0.1")
 _port = _whole("TELLTALE_PORT", "8765", 1, 65535)
 bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
 workers = _whole("TELLTALE_WORKERS", "1")
 threads = _whole("TELLTALE_THREADS", "4")
+
+# Metrics from all workers: prometheus-client's multiprocess mode reads this folder.
+# It must be set before any worker imports prometheus_client (and after the checks
+# above, which may stop the start).
+_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _metrics_dir = tempfile.mkdtemp(prefix="telltale-metrics-", dir=_scratch)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
 worker_class = "gthread"
 preload_app = False
 timeout = 60

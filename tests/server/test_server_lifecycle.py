@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
+import pytest
 import requests
 
-from conftest import ServerProcess, base_env, free_port, gunicorn_argv, post_score
+from conftest import REPO, ServerProcess, base_env, free_port, gunicorn_argv, post_score
 
 
 def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
@@ -42,6 +45,18 @@ def test_missing_model_folder_stops_the_start(tmp_path):
     srv = ServerProcess(gunicorn_argv(), env, port, tmp_path / "missing.log")
     assert srv.proc.wait(60) == 2
     assert "TELLTALE_MODEL_PATH" in srv.log() and "is not a folder" in srv.log()
+
+
+@pytest.mark.parametrize("env", [{"TELLTALE_WORKERS": "two"}, {"TELLTALE_PORT": "99999"}])
+def test_bad_gunicorn_settings_stop_the_start_and_leave_nothing(tmp_path, env):
+    scratch = Path("/dev/shm")
+    before = set(scratch.glob("telltale-metrics-*")) if scratch.is_dir() else set()
+    proc = subprocess.run(gunicorn_argv(), cwd=REPO, env=base_env(**env), capture_output=True, timeout=60)
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert err.startswith("telltale: ") and next(iter(env)) in err and "Traceback" not in err
+    after = set(scratch.glob("telltale-metrics-*")) if scratch.is_dir() else set()
+    assert after <= before  # no metrics folder left behind
 
 
 def test_broken_model_keeps_answering_503_with_the_reason(tmp_path):
