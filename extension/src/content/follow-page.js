@@ -6,9 +6,9 @@ import { buildTextIndex } from "../anchoring/text-index.js";
 import { extractArticle } from "./extract.js";
 import { locateParagraphs } from "./mapping.js";
 import { articleElement, articleStillThere, sameDocument, SettleTimer, URL_SETTLE_MS } from "./changes.js";
-import { errorOf, sendBadge, setState } from "./session.js";
+import { sendBadge } from "./session.js";
 import { stopIfOrphaned } from "./orphan.js";
-import { render, summary } from "./render.js";
+import { renderAgain } from "./render.js";
 import { run } from "./scan.js";
 
 function ownNode(node) {
@@ -72,11 +72,6 @@ function checkForChanges(session) {
     watch.noteArticle(articleElement(pageIndex(), locateParagraphs(pageIndex(), scan.paragraphs)));
   }
   if (scan.result && highlighter.marks.some((m) => m.range.collapsed || !m.range.startContainer.isConnected)) {
-    try {
-      render(session, scan, pageIndex()); // same article, re-rendered markup: anchor again without asking the server
-      setState(session, { ...summary(session, scan), status: "done" });
-    } catch (err) {
-      setState(session, { status: "error", error: errorOf(err) });
-    }
+    renderAgain(session, scan, pageIndex); // same article, re-rendered markup: anchor again without asking the server
   }
 }

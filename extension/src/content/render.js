@@ -5,7 +5,7 @@ import { percent, reasonsText, strength, verdictHeadline, verdictText } from "..
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { anchorSentences } from "./mapping.js";
 import { countResult, flaggedItems, verdictFor } from "./results.js";
-import { dropOwnMutations } from "./session.js";
+import { dropOwnMutations, errorOf, setState } from "./session.js";
 import { scrollToMark, showFor } from "./pointer.js";
 
 /** Anchor and mark the flagged sentences of the scan's result (again, after page changes). */
@@ -53,6 +53,20 @@ export function render(session, current, index = buildTextIndex(document.body)) 
 }
 
 /** The scan's result as the popup shows it. */
+/**
+ * Show a result at hand again (settings changed, or the page re-rendered its markup) without
+ * asking the server; ends "done", or "error" if anchoring fails. `pageIndex` (optional) gives
+ * a text index of the page already built; it is called inside the try, like the default.
+ */
+export function renderAgain(session, current, pageIndex = null) {
+  try {
+    render(session, current, pageIndex ? pageIndex() : undefined);
+    setState(session, { ...summary(session, current), status: "done" });
+  } catch (err) {
+    setState(session, { status: "error", error: errorOf(err) });
+  }
+}
+
 export function summary(session, current) {
   const { settings } = session;
   const counts = countResult(current.result, current.items);

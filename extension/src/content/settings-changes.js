@@ -3,9 +3,8 @@
 
 import { ext } from "../shared/ext.js";
 import { loadSettings, isSkipped } from "../shared/settings.js";
-import { errorOf, setState } from "./session.js";
 import { stopIfOrphaned } from "./orphan.js";
-import { render, summary } from "./render.js";
+import { renderAgain } from "./render.js";
 import { run } from "./scan.js";
 
 const SETTINGS_SETTLE_MS = 300;
@@ -37,12 +36,7 @@ async function onSettingsChanged(session) {
   const { state, scan } = session;
   if (state.status === "scoring" || state.status === "extracting") return; // marks the rest with them
   if (scan && scan.result) {
-    try {
-      render(session, scan);
-      setState(session, { ...summary(session, scan), status: "done" });
-    } catch (err) {
-      setState(session, { status: "error", error: errorOf(err) });
-    }
+    renderAgain(session, scan);
     return;
   }
   if (next.mode === "auto" || state.status !== "waiting") run(session); // never forced: click mode waits
