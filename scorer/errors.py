@@ -72,14 +72,16 @@ class UnsupportedLanguageError(TelltaleError, ValueError):
     """Text that is confidently not English (the detector only knows English).
 
     ``language`` is the identifier's language code and ``confidence`` its probability
-    (None when not known), so a caller can word its own message."""
+    (None when not known); ``reason`` is the message without ``advice`` (how a Python or
+    command-line caller turns the check off), for callers that cannot use that advice."""
 
     default_message = ("The text does not look like English; Telltale only scores English text and "
                        "would give meaningless scores for other languages.")
 
-    def __init__(self, message: str | None = None, language: str | None = None,
-                 confidence: float | None = None):
-        super().__init__(message)
+    def __init__(self, reason: str | None = None, language: str | None = None,
+                 confidence: float | None = None, advice: str = ""):
+        self.reason = reason or self.default_message
+        super().__init__(f"{self.reason} {advice}".strip())
         self.language = language
         self.confidence = confidence
 

@@ -240,16 +240,16 @@ def check_language(text: str, config: ScorerConfig) -> None:
     confident = prob >= config.language_min_confidence or other_script
     if lang not in ENGLISH_LIKE and confident and english < 0.05:
         raise UnsupportedLanguageError(
-            f"The text looks like {language_name(lang)} (language code {lang!r}, confidence "
+            f"The text looks like {_language_name(lang)} (language code {lang!r}, confidence "
             f"{prob:.0%}), not English. Telltale only scores English; a non-English text would get "
-            "meaningless scores. If it is English, turn the check off (ScorerConfig("
-            "check_language=False), or --no-language-check on the command line).",
+            "meaningless scores.",
             language=lang, confidence=prob,
+            advice="If it is English, turn the check off (ScorerConfig(check_language=False), or "
+                   "--no-language-check on the command line).",
         )
 
 
-def language_name(code: str) -> str:
-    """An English name for a language code the identifier returns."""
+def _language_name(code: str) -> str:
     names = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
              "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "zh": "Chinese",
              "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "tr": "Turkish", "sv": "Swedish",

@@ -70,7 +70,7 @@ def _configure_logging() -> None:
     log, at ``TELLTALE_LOG_LEVEL`` (info) like gunicorn's own."""
     logger = logging.getLogger("telltale")
     level = os.environ.get("TELLTALE_LOG_LEVEL", "info").upper()
-    logger.setLevel(level if level in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL") else "INFO")
+    logger.setLevel(logging.getLevelNamesMapping().get(level, logging.INFO))
     if not logger.handlers:
         gunicorn_handlers = logging.getLogger("gunicorn.error").handlers
         if gunicorn_handlers:

@@ -108,14 +108,8 @@ def _library_error(exc: TelltaleError):
             status, type_ = LIBRARY_ERRORS[cls]
             break
     headers = {"Retry-After": "30"} if status == 503 else None
-    message = str(exc)
-    if isinstance(exc, UnsupportedLanguageError) and exc.language:
-        # the library's message ends with a Python/CLI switch a client cannot use
-        from scorer.inputs import language_name
-
-        message = (f"The text looks like {language_name(exc.language)} (language code {exc.language!r}, "
-                   f"confidence {exc.confidence:.0%}), not English. Telltale only scores English; other "
-                   "languages would get meaningless scores.")
+    # the language refusal's advice is a Python/CLI switch an API client cannot use
+    message = exc.reason if isinstance(exc, UnsupportedLanguageError) else str(exc)
     return error_response(status, type_, message, headers)
 
 

@@ -20,7 +20,6 @@ import sys
 import tempfile
 
 
-
 def _whole(name: str, default: str, lowest: int = 1, highest: int | None = None) -> int:
     """A TELLTALE_* whole number, or a one-line error and exit status 2."""
     raw = os.environ.get(name, default).strip()

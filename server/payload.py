@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from flask import Request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import InvalidJson, InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 from .settings import ServerSettings
@@ -49,8 +50,7 @@ def read_json(request: Request) -> object:
     if limit is not None and request.content_length is None and len(body) >= limit:
         # a chunked body has no Content-Length: its stream stops quietly at the limit
         if request.environ["wsgi.input"].read(1):
-            raise PayloadTooLarge(f"The request body is larger than the server's limit of {limit:,} bytes. "
-                                  "Send fewer or shorter paragraphs (e.g. the article body only).")
+            raise RequestEntityTooLarge()  # answered like any body over the limit (server.errors)
     if not body.strip():
         raise InvalidJson(f"The request body is empty. Send a JSON object, e.g. {EXAMPLE}.")
     try:
