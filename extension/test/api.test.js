@@ -1,13 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ServerError, scoreParagraphs, scoreWithRetry } from "../src/background/api.js";
+import { createServer } from "node:http";
+import { REDIRECT_MESSAGE, ServerError, scoreParagraphs, scoreWithRetry, serverInfo } from "../src/background/api.js";
 
 // A recording stand-in for fetch: the real server is exercised by tests/test_extension_e2e.py.
-function recorder(status, body, headers = {}) {
+function recorder(status, body, headers = {}, type = "basic") {
   const calls = [];
   const fetchImpl = async (url, init) => {
     calls.push({ url, init });
-    return { ok: status < 400, status, json: async () => body, headers: new Headers(headers) };
+    return { ok: status >= 200 && status < 300, status, type, json: async () => body, headers: new Headers(headers) };
   };
   return { calls, fetchImpl };
 }
@@ -101,4 +102,57 @@ test("a busy or starting server is retried once after its Retry-After, capped", 
   const { calls: refusedCalls, fetchImpl: language } = recorder(422, { error: { type: "unsupported_language", message: "x" } });
   await assert.rejects(scoreWithRetry(settings, ["x"], { fetchImpl: language, sleep }), (e) => e.kind === "language");
   assert.equal(refusedCalls.length, 1, "a refused article is not retried");
+});
+
+test("redirects are not followed: a 3xx (or a browser's opaque redirect) is a server error that says so", async () => {
+  const settings = { serverUrl: "https://t.example", token: "secret-token-0123456789" };
+  for (const [status, type] of [[307, "basic"], [308, "basic"], [301, "basic"], [302, "basic"], [0, "opaqueredirect"]]) {
+    const { calls, fetchImpl } = recorder(status, null, { Location: "https://elsewhere.example/v1/score" }, type);
+    await assert.rejects(scoreWithRetry(settings, ["One."], { fetchImpl, sleep: async () => {} }),
+      (e) => e instanceof ServerError && e.kind === "server" && e.message === REDIRECT_MESSAGE, `score ${status} ${type}`);
+    assert.equal(calls.length, 1, "not retried");
+    assert.equal(calls[0].init.redirect, "manual");
+    const { calls: infoCalls, fetchImpl: info } = recorder(status, null, { Location: "https://elsewhere.example/v1/info" }, type);
+    await assert.rejects(serverInfo(settings, { fetchImpl: info }),
+      (e) => e.kind === "server" && e.message === REDIRECT_MESSAGE, `info ${status} ${type}`);
+    assert.equal(infoCalls[0].init.redirect, "manual");
+  }
+  assert.match(REDIRECT_MESSAGE, /does not follow redirects\. Check the server URL in Options\./);
+});
+
+/** A local HTTP server answering with `handler`; its requests are recorded. */
+async function httpServer(handler) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => { body += chunk; });
+    req.on("end", () => { requests.push({ method: req.method, url: req.url, body }); handler(req, res); });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return { url, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+test("with a real fetch, a 307 or 308 from the server sends the paragraphs nowhere else", async () => {
+  const elsewhere = await httpServer((_req, res) => {
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify(OK));
+  });
+  let status = 307;
+  const configured = await httpServer((req, res) => {
+    res.writeHead(status, { Location: `${elsewhere.url}${req.url}` });
+    res.end();
+  });
+  try {
+    const settings = { serverUrl: configured.url, token: "secret-token-0123456789" };
+    for (status of [307, 308]) {
+      await assert.rejects(scoreParagraphs(settings, ["A private paragraph."]), (e) => e.kind === "server" && e.status === status);
+      await assert.rejects(serverInfo(settings), (e) => e.kind === "server" && e.status === status);
+    }
+    assert.equal(configured.requests.length, 4);
+    assert.deepEqual(elsewhere.requests, [], "the other address got nothing");
+  } finally {
+    await configured.close();
+    await elsewhere.close();
+  }
 });

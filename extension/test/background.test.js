@@ -64,3 +64,17 @@ test("the background sends the token; a refusal says whether one is set", async 
   assert.equal(reply.error.kind, "unauthorized");
   assert.equal(reply.error.tokenSet, true);
 });
+
+test("a redirect from the server is refused, not followed, and told as a server error", async () => {
+  ext.storage.local.data.token = "";
+  const seen = [];
+  globalThis.fetch = async (url, init) => {
+    seen.push({ url, redirect: init.redirect });
+    return { ok: false, status: 0, type: "opaqueredirect", headers: new Headers(), json: async () => { throw new SyntaxError("opaque"); } };
+  };
+  const reply = await fromTab({ type: "score", paragraphs: ["One."] });
+  assert.deepEqual(seen, [{ url: "http://127.0.0.1:8765/v1/score", redirect: "manual" }]);
+  assert.equal(reply.ok, false);
+  assert.equal(reply.error.kind, "server");
+  assert.match(reply.error.message, /redirect to another address; Telltale does not follow redirects\. Check the server URL in Options\./);
+});

@@ -1,8 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { installFakeExt, loadExtensionPage } from "./fake-ext.js";
+import { installFakeExt, loadExtensionPage, settle } from "./fake-ext.js";
+import { REDIRECT_MESSAGE } from "../src/background/api.js";
 
 const ext = installFakeExt();
+// After the fake: src/shared/ext.js reads it when first imported.
+const { setSitePaused } = await import("../src/shared/settings.js");
 
 const count = (doc, name) => doc.querySelector(`dd[data-count='${name}']`).textContent;
 
@@ -127,4 +130,126 @@ test("site access withheld: the popup says so and asks for it on a click", async
   // With access, a page without the content script is a page Telltale cannot read.
   const other = await loadExtensionPage("popup", { query: "?tab=1" });
   assert.match(other.getElementById("status").textContent, /off limits/);
+});
+
+test("a redirect from the server is shown like other server errors, with what to do", async () => {
+  ext.onTabMessage = (m) => (m.type === "get-state"
+    ? { status: "error", host: "news.test", error: { kind: "server", message: REDIRECT_MESSAGE, status: 307, serverUrl: "https://t.example" } }
+    : { ok: true });
+  const doc = await loadExtensionPage("popup", { query: "?tab=1" });
+  assert.ok(!doc.getElementById("error").hidden);
+  assert.match(doc.getElementById("error").textContent,
+    /could not check this article: The server answered with a redirect to another address; Telltale does not follow redirects\. Check the server URL in Options\./);
+});
+
+test("an editor page says why nothing is read", async () => {
+  ext.onTabMessage = (m) => (m.type === "get-state" ? { status: "no-article", editor: true, host: "news.test" } : { ok: true });
+  const doc = await loadExtensionPage("popup", { query: "?tab=1" });
+  assert.match(doc.getElementById("status").textContent, /an editor, not an article: Telltale does not read what you write/);
+  ext.onTabMessage = (m) => (m.type === "get-state" ? { status: "no-article", host: "news.test" } : { ok: true });
+  const other = await loadExtensionPage("popup", { query: "?tab=1" });
+  assert.match(other.getElementById("status").textContent, /No article found on this page/);
+});
+
+// The buttons. The fake tab answers as the content script would: paused while its host is on
+// the stored skip list (it reads the storage change), its marks shown or hidden on a toggle.
+
+/** Until `ok()` holds (the popup reacts after a delay), or fail after `timeout` ms. */
+async function until(ok, what, timeout = 2000) {
+  const end = Date.now() + timeout;
+  while (!ok()) {
+    if (Date.now() > end) assert.fail(`never: ${what}`);
+    await settle(10);
+  }
+}
+
+function fakeTab(host = "news.test") {
+  const tab = { visible: true };
+  ext.tabMessages.length = 0;
+  ext.onTabMessage = (m) => {
+    if (m.type === "toggle-highlights") {
+      tab.visible = !tab.visible;
+      return { visible: tab.visible };
+    }
+    if (m.type !== "get-state") return { ok: true };
+    const paused = (ext.storage.sync.data.skipSites || []).some((s) => host === s || host.endsWith(`.${s}`));
+    return paused ? { status: "paused", host } : doneState({ host, highlightsVisible: tab.visible });
+  };
+  return tab;
+}
+
+test("Pause on this site adds the host to the skip list; Resume takes it off again", async () => {
+  ext.storage.sync.data.skipSites = ["other.test"];
+  fakeTab();
+  const doc = await loadExtensionPage("popup", { query: "?tab=1" });
+  const pause = doc.getElementById("pause");
+  assert.equal(pause.textContent, "Pause on this site");
+  pause.click();
+  await until(() => (ext.storage.sync.data.skipSites || []).includes("news.test"), "paused");
+  assert.deepEqual(ext.storage.sync.data.skipSites, ["other.test", "news.test"]);
+  await until(() => pause.textContent === "Resume on this site", "the label changes");
+  assert.match(doc.getElementById("status").textContent, /Paused on news\.test/);
+  assert.ok(doc.getElementById("summary").hidden);
+
+  pause.click();
+  await until(() => !ext.storage.sync.data.skipSites.includes("news.test"), "resumed");
+  assert.deepEqual(ext.storage.sync.data.skipSites, ["other.test"], "other sites stay paused");
+  await until(() => pause.textContent === "Pause on this site", "the label changes back");
+  assert.ok(!doc.getElementById("summary").hidden);
+  assert.deepEqual(ext.tabMessages.filter((m) => m.type !== "get-state"), [], "the tab reads the storage; no message");
+});
+
+test("Resume on a subdomain of a paused site takes the paused name off", async () => {
+  ext.storage.sync.data.skipSites = ["news.test", "other.test"];
+  fakeTab("www.news.test");
+  const doc = await loadExtensionPage("popup", { query: "?tab=1" });
+  const pause = doc.getElementById("pause");
+  assert.equal(pause.textContent, "Resume on this site");
+  pause.click();
+  await until(() => pause.textContent === "Pause on this site", "resumed");
+  assert.deepEqual(ext.storage.sync.data.skipSites, ["other.test"]);
+});
+
+test("setSitePaused: the host is tidied, added once, and removed with the names that cover it", async () => {
+  ext.storage.sync.data.skipSites = [];
+  await setSitePaused("News.Test", true);
+  await setSitePaused("news.test", true);
+  assert.deepEqual(ext.storage.sync.data.skipSites, ["news.test"]);
+  ext.storage.sync.data.skipSites = ["test", "news.test", "www.news.test", "other.test"];
+  await setSitePaused("www.news.test", false);
+  assert.deepEqual(ext.storage.sync.data.skipSites, ["other.test"]);
+});
+
+test("Rescan asks the tab to check the page again and shows the new state", async () => {
+  fakeTab();
+  ext.storage.sync.data.skipSites = [];
+  const doc = await loadExtensionPage("popup", { query: "?tab=1" });
+  const rescan = doc.getElementById("rescan");
+  assert.ok(!rescan.disabled);
+  let rescans = 0;
+  ext.onTabMessage = (m) => {
+    if (m.type === "rescan") rescans++;
+    return m.type === "get-state" ? doneState({ counts: { ...doneState().counts, paragraphs: rescans ? 9 : 5 } }) : { ok: true };
+  };
+  ext.tabMessages.length = 0;
+  rescan.click();
+  await until(() => doc.querySelector("dd[data-count='Paragraphs checked']").textContent === "9", "the new state");
+  assert.deepEqual(ext.tabMessages[0], { type: "rescan" });
+  assert.equal(rescans, 1);
+});
+
+test("Hide highlights hides them in the tab; the button then offers to show them", async () => {
+  const tab = fakeTab();
+  ext.storage.sync.data.skipSites = [];
+  const doc = await loadExtensionPage("popup", { query: "?tab=1" });
+  const toggle = doc.getElementById("toggle");
+  assert.ok(!toggle.hidden);
+  assert.equal(toggle.textContent, "Hide highlights");
+  toggle.click();
+  await until(() => toggle.textContent === "Show highlights", "the label changes");
+  assert.deepEqual(ext.tabMessages.filter((m) => m.type === "toggle-highlights"), [{ type: "toggle-highlights" }]);
+  assert.equal(tab.visible, false);
+  toggle.click();
+  await until(() => toggle.textContent === "Hide highlights", "the label changes back");
+  assert.equal(tab.visible, true);
 });

@@ -1,5 +1,7 @@
 // The only code that talks to the scoring server. Sends nothing but the paragraphs (no URL,
-// no title, no cookies) and turns every failure into {kind, message} for the popup.
+// no title, no cookies), only to the configured server (redirects are not followed: a 307 or
+// 308 would send the paragraphs on to another address), and turns every failure into
+// {kind, message} for the popup.
 
 export const TIMEOUT_MS = 60000;
 /** At most this long is waited for a busy or starting server's Retry-After, once. */
@@ -47,6 +49,19 @@ export function errorKind(status, type, { retryAfter = null, message = "" } = {}
   return "server";
 }
 
+export const REDIRECT_MESSAGE = "The server answered with a redirect to another address; Telltale does not follow "
+  + "redirects. Check the server URL in Options.";
+
+/**
+ * Requests go out with redirect: "manual": a redirect comes back as an opaque response
+ * (browsers) or as the 3xx itself, and is refused here instead of being followed.
+ */
+function refuseRedirect(response) {
+  if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+    throw new ServerError("server", REDIRECT_MESSAGE, response.status);
+  }
+}
+
 function retryAfterSeconds(response) {
   const value = response.headers && typeof response.headers.get === "function" ? response.headers.get("Retry-After") : null;
   const n = Number(value);
@@ -82,6 +97,7 @@ export async function scoreParagraphs(settings, paragraphs, { fetchImpl = fetch,
       credentials: "omit",
       cache: "no-store",
       referrerPolicy: "no-referrer",
+      redirect: "manual",
       signal: controller.signal,
     });
   } catch (err) {
@@ -92,6 +108,7 @@ export async function scoreParagraphs(settings, paragraphs, { fetchImpl = fetch,
   } finally {
     clearTimeout(timer);
   }
+  refuseRedirect(response);
   let body = null;
   try {
     body = await response.json();
@@ -117,11 +134,12 @@ export async function serverInfo(settings, { fetchImpl = fetch, timeoutMs = 1000
   let response;
   try {
     response = await fetchImpl(`${settings.serverUrl}/v1/info`, {
-      headers, credentials: "omit", cache: "no-store", signal: AbortSignal.timeout(timeoutMs),
+      headers, credentials: "omit", cache: "no-store", redirect: "manual", signal: AbortSignal.timeout(timeoutMs),
     });
   } catch {
     throw new ServerError("unreachable", `Cannot reach the Telltale server at ${settings.serverUrl}.`);
   }
+  refuseRedirect(response);
   const body = await response.json().catch(() => null);
   if (response.status === 401) throw new ServerError("unauthorized", "Connected, but the token is missing or wrong.", 401);
   if (!response.ok || !body) throw new ServerError("server", `The server answered HTTP ${response.status}.`, response.status);

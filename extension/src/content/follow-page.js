@@ -1,11 +1,14 @@
 // Single-page sites: watch the page for mutations and address changes, and once they settle,
 // look again cheaply: a new page starts a new scan, a changed article is sent again (in auto
 // mode), and marks lost to re-rendered markup are anchored again without asking the server.
+// What the user writes is left alone: changes inside editable regions are not looked at, and
+// while the user is typing in one, an automatic look waits until they leave it.
 
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { extractArticle } from "./extract.js";
 import { locateParagraphs } from "./mapping.js";
 import { articleElement, articleStillThere, sameDocument, SettleTimer, URL_SETTLE_MS } from "./changes.js";
+import { isEditable, isTyping } from "./editable.js";
 import { sendBadge } from "./session.js";
 import { stopIfOrphaned } from "./orphan.js";
 import { renderAgain } from "./render.js";
@@ -19,11 +22,14 @@ function ownNode(node) {
 const isOwn = (m) => ownNode(m.target)
   || (m.type === "childList" && [...m.addedNodes, ...m.removedNodes].every((n) => n.nodeName === "TELLTALE-UI"));
 
+// Our own marks, or the user's writing in an editor: neither is a change of the article.
+const ignored = (m) => isOwn(m) || isEditable(m.target);
+
 /** The settle timer (session.changes) and the MutationObserver (session.observer) that pokes it. */
 export function createPageFollower(session) {
   session.changes = new SettleTimer(() => checkForChanges(session));
   session.observer = new MutationObserver((mutations) => {
-    if (mutations.every(isOwn)) return;
+    if (mutations.every(ignored)) return;
     // A history.pushState shows only as a new address: look sooner than for a mere change.
     session.changes.poke(location.href !== session.lastUrl ? URL_SETTLE_MS : undefined);
   });
@@ -39,8 +45,26 @@ export function followPage(session) {
   window.addEventListener("pageshow", (e) => { if (e.persisted && !stopIfOrphaned(session)) sendBadge(session); });
 }
 
+/**
+ * The user is typing in an editable element and this look could send the page (auto mode):
+ * look again once the focus leaves it. True when the look waits.
+ */
+function waitWhileTyping(session) {
+  const { settings } = session;
+  if ((settings && settings.mode === "click") || !isTyping(document)) return false;
+  if (!session.waitingForTyping) {
+    session.waitingForTyping = true;
+    document.addEventListener("focusout", () => {
+      session.waitingForTyping = false;
+      session.changes.poke();
+    }, { once: true });
+  }
+  return true;
+}
+
 function checkForChanges(session) {
   if (stopIfOrphaned(session)) return;
+  if (waitWhileTyping(session)) return;
   const { state, settings, scan, watch, highlighter } = session;
   if (state.status === "scoring" || state.status === "extracting") return session.changes.poke();
   if (!sameDocument(location.href, session.lastUrl)) {

@@ -6,6 +6,7 @@ import { ext } from "../shared/ext.js";
 import { loadSettings, isSkipped } from "../shared/settings.js";
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { extractArticle } from "./extract.js";
+import { isEditorPage } from "./editable.js";
 import { firstParagraphInView, locateParagraphs } from "./mapping.js";
 import { chunkParagraphs, mergeResults, orderChunks, toUtf16Offsets } from "./results.js";
 import { joinLongParagraphs, splitLongParagraphs } from "./long-paragraphs.js";
@@ -62,6 +63,12 @@ async function scanPage(session, gen, force) {
   setState(session, { status: "extracting" });
   watch.reset();
   watch.notePage();
+  if (isEditorPage(document)) {
+    // A web editor, not an article: what the user writes is never sent, not even on a click.
+    forget(session);
+    setState(session, { status: "no-article", editor: true });
+    return;
+  }
   const article = extractArticle(document, { quickCheck: !force });
   if (gen !== session.generation) return;
   if (!article || article.paragraphs.length === 0) {

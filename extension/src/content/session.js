@@ -21,6 +21,7 @@ export function createSession(doc = document) {
     stopped: false, // orphaned after an extension reload (see orphan.js)
     observer: null, // the page's MutationObserver (follow-page.js)
     changes: null, // the SettleTimer that runs the page-change checks (follow-page.js)
+    waitingForTyping: false, // a page-change check waits for the user to leave an editable element
   };
 }
 

@@ -125,7 +125,9 @@ function render(state, settings) {
       status.append(para("Checking starts when you click (see Settings).", "muted"));
       break;
     case "no-article":
-      status.append(para("No article found on this page.", "muted"));
+      status.append(para(state.editor
+        ? "This page is an editor, not an article: Telltale does not read what you write."
+        : "No article found on this page.", "muted"));
       break;
     case "idle":
     case "extracting":
