@@ -41,9 +41,15 @@ def params(name: str, marks=()):
     return [pytest.param(c, id=f"{name}:{c['label']}", marks=marks) for c in load(name)]
 
 
+# A known failure is expected to fail only by its wrong verdict, the AssertionError
+# of test_case: any other exception (a crash in the scorer) fails the test. The
+# xfail stays non-strict because another model (TELLTALE_MODEL_PATH, or a retrained
+# shipped one) may get a known failure right: that shows up as XPASS, the sign to
+# move the case to garbled.json or clean.json, without failing the run.
 ALL = (params("garbled") + params("clean")
        + params("known_failures", marks=pytest.mark.xfail(
-           strict=False, reason="known failure: see the case's comment")))
+           raises=AssertionError, strict=False,
+           reason="known failure: see the case's comment")))
 
 
 def test_case_files_are_well_formed():

@@ -149,13 +149,22 @@ def test_report_explains_a_verdict_no_passage_carries(shipped_scorer, fixtures):
 
 
 def test_report_lists_cues(shipped_scorer):
+    # threshold 0 flags both sentences; only the one with a doubled word carries a
+    # cue, listed in brackets on its own flagged line
     from scorer import Scorer, ScorerConfig
 
     scorer = Scorer(shipped_scorer.detector, ScorerConfig(threshold=0.0))
-    result = scorer.score("The council met on Tuesday.")
+    result = scorer.score("The council met on Tuesday.\n\n"
+                          "Firefighters battled the the flames for hours on Saturday night.")
     out = io.StringIO()
     write_report(result, out)
-    assert ">> " in out.getvalue() and "The council met on Tuesday." in out.getvalue()
+    flagged = [ln for ln in out.getvalue().splitlines() if ln.startswith(">> ")]
+    assert len(flagged) == 2, out.getvalue()
+    plain, doubled = flagged
+    assert plain.endswith("The council met on Tuesday."), plain  # no cue, no brackets
+    assert "battled the the flames" in doubled and doubled.endswith("]"), doubled
+    cues = doubled.split("  [", 1)[1]
+    assert 'word written twice: "the the"' in cues, doubled
 
 
 def test_report_gives_each_cue_its_message(shipped_scorer):
@@ -165,3 +174,114 @@ def test_report_gives_each_cue_its_message(shipped_scorer):
     write_report(result, out)
     report = out.getvalue()
     assert 'word broken in two: "coun try"' in report and 'word written twice: "the the"' in report, report
+
+
+# -- score options: --no-language-check, --format, --threads, the size limit, a folder --
+
+
+def test_no_language_check_scores_a_german_text(tmp_path):
+    path = tmp_path / "german.txt"
+    path.write_text(GERMAN, encoding="utf-8")
+    refused = telltale("score", str(path), "--json", *model_args())
+    err = refused.stderr.decode()
+    assert refused.returncode == 2 and "German" in err and "--no-language-check" in err, err
+    assert refused.stdout == b""
+    scored = telltale("score", str(path), "--json", "--no-language-check", *model_args())
+    assert scored.returncode == 0, scored.stderr.decode()
+    result = json.loads(scored.stdout)
+    sentences = [s for p in result["passages"] for s in p["sentences"]]
+    assert len(sentences) == 2 and sentences[0]["text"].startswith("Der Stadtrat hat am Dienstag")
+    assert all(GERMAN[s["start"]:s["end"]] == s["text"] for s in sentences)
+
+
+def test_format_text_refuses_an_html_page(fixtures):
+    # forced to plain text, a saved page is not extracted: its markup would be
+    # scored as words, so the library's HTML check refuses it
+    proc = telltale("score", str(fixtures / "article.html"), "--format", "text", *model_args())
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err.startswith("telltale: error: The text looks like an HTML page") and err.count("\n") == 1, err
+    assert proc.stdout == b""
+
+
+def test_format_html_on_a_plain_file_finds_no_article(fixtures):
+    # forced to HTML, a plain text file goes through the page extractor, which
+    # finds no article in it
+    proc = telltale("score", str(fixtures / "article.txt"), "--format", "html", *model_args())
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err.startswith("telltale: error: No article text was found") and err.count("\n") == 1, err
+    assert proc.stdout == b""
+
+
+def test_format_html_extracts_a_page_auto_does_not_recognise(tmp_path, fixtures):
+    # a saved page with a line of text before its markup is not detected as HTML;
+    # --format html extracts its article all the same
+    page = tmp_path / "saved.html"
+    page.write_bytes(b"Saved from https://example.org/news on 3 May\n" + (fixtures / "article.html").read_bytes())
+    forced = telltale("score", str(page), "--format", "html", "--json", *model_args())
+    plain = telltale("score", str(fixtures / "article.txt"), "--json", *model_args())
+    assert forced.returncode == 0 and plain.returncode == 0, forced.stderr.decode()
+    forced_sentences = [s["text"] for p in json.loads(forced.stdout)["passages"] for s in p["sentences"]]
+    plain_sentences = [s["text"] for p in json.loads(plain.stdout)["passages"] for s in p["sentences"]]
+    assert forced_sentences == plain_sentences
+
+
+def test_threads_sets_torch_threads_for_the_model(fixtures, monkeypatch, capsys):
+    # in-process, so the thread count torch uses while the detector runs can be
+    # read: the real with_threads is wrapped only to record it
+    import torch
+
+    from scorer import inference
+    from scorer.cli import main
+
+    seen = []
+    real = inference.with_threads
+
+    def recording(threads, fn, *args):
+        def run(*a):
+            seen.append(torch.get_num_threads())
+            return fn(*a)
+        return real(threads, run, *args)
+
+    monkeypatch.setattr(inference, "with_threads", recording)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)  # so that an ignored --threads 1 would show as 2
+    try:
+        status = main(["score", str(fixtures / "article.txt"), "--threads", "1", "--json", *model_args()])
+    finally:
+        torch.set_num_threads(before)
+    out = capsys.readouterr()
+    assert status == 0, out.err
+    assert json.loads(out.out)["article"]["sentences"] == 5
+    assert seen and set(seen) == {1}, seen
+
+    zero = telltale("score", "--threads", "0", "-", stdin=b"Some text.")
+    assert zero.returncode == 2 and b"not at least 1" in zero.stderr
+
+
+def test_a_folder_as_file_exits_2_in_one_line(tmp_path):
+    proc = telltale("score", str(tmp_path))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err == f"telltale: error: cannot read {tmp_path}: Is a directory\n"
+    assert proc.stdout == b""
+
+
+def test_input_over_the_file_limit_exits_2(tmp_path):
+    from scorer.cli import MAX_FILE_BYTES
+
+    # sparse files: no 20 MB written. At the limit the size passes (the NUL bytes
+    # are then refused as binary); one byte over, the size is refused
+    at_limit, over = tmp_path / "at-limit.txt", tmp_path / "over.txt"
+    for path, size in ((at_limit, MAX_FILE_BYTES), (over, MAX_FILE_BYTES + 1)):
+        with open(path, "wb") as fh:
+            fh.truncate(size)
+    proc = telltale("score", str(over))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err.startswith(f"telltale: error: The input is larger than {MAX_FILE_BYTES:,} bytes")
+    assert err.count("\n") == 1 and proc.stdout == b""
+    proc = telltale("score", str(at_limit))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "larger than" not in err and "binary" in err, err

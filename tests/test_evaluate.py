@@ -6,10 +6,12 @@ data (skipped without it)."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from scorer.corrupt import corrupt_article
 from scorer.evaluate import damaged_articles
 
 
@@ -19,10 +21,26 @@ def articles():
     return [{"paragraphs": [p for p in c["text"].split("\n") if p.strip()]} for c in cases]
 
 
+def damage_record(articles, rate, kinds=None) -> tuple[int, Counter]:
+    """The generator's own record, counted apart from ``damaged_articles``: how many
+    articles ``corrupt_article`` damages (with the seeds ``damaged_articles`` uses)
+    and how many damaged sentences of each kind it labels."""
+    damaged, by_kind = 0, Counter()
+    for i, a in enumerate(articles):
+        labels = corrupt_article(a["paragraphs"], rate=rate, seed=i, kinds=kinds).damaged
+        damaged += bool(labels)
+        by_kind.update(s.kind for s in labels)
+    return damaged, by_kind
+
+
 def test_every_sentence_is_counted_once(shipped_scorer, articles):
     d = damaged_articles(shipped_scorer, articles, rate=0.5)
     assert d["articles"] >= 1 and d["damaged_sentences"] >= 1
-    assert d["damaged_sentences"] == sum(v["sentences"] for v in d["by_kind"].values())
+    # each sentence the generator damaged is counted once, no more, no fewer
+    n_articles, by_kind = damage_record(articles, rate=0.5)
+    assert d["articles"] == n_articles
+    assert d["damaged_sentences"] == sum(by_kind.values())
+    assert {k: v["sentences"] for k, v in d["by_kind"].items()} == dict(by_kind)
     assert set(d["by_kind"]) <= {"name_inconsistency", "name_mangle", "institution_literal", "wrong_sense",
                                  "reorder", "function_word", "meaning_flip", "fragment", "mojibake", "idiom"}
     for key in ("articles_warned", "articles_likely_machine", "damaged_sentences_flagged",
@@ -45,7 +63,11 @@ def test_nothing_damaged_nothing_counted(shipped_scorer, articles):
     # at rate 0 only a repeated name spelled two ways is left (half the articles are
     # offered one); articles without it are skipped, not counted as missed
     assert set(d["by_kind"]) <= {"name_inconsistency"}
-    assert d["articles"] == d["by_kind"].get("name_inconsistency", {}).get("sentences", 0) > 0 or d["articles"] == 0
+    assert d["articles"] > 0, "no article was offered a repeated name: the check below would be empty"
+    n_articles, by_kind = damage_record(articles, rate=0.0, kinds=["mojibake"])
+    assert set(by_kind) == {"name_inconsistency"}
+    assert d["articles"] == n_articles
+    assert d["by_kind"]["name_inconsistency"]["sentences"] == by_kind["name_inconsistency"]
 
 
 def test_product_metrics_counts_what_a_reader_sees(shipped_scorer, shared_data):

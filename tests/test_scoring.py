@@ -131,10 +131,20 @@ def test_with_config_reuses_the_model(shipped_scorer):
 
 
 def test_result_repr_is_short(shipped_scorer, fixtures):
-    result = shipped_scorer.score((fixtures / "article.txt").read_text(encoding="utf-8"))
+    text = (fixtures / "article.txt").read_text(encoding="utf-8")
+    result = shipped_scorer.score(text)
     assert len(repr(result)) < 200 and result.article.verdict in repr(result)
-    assert hash(result.passages[0].sentences[0])  # frozen results are hashable
-    assert all(s.flagged and p.sentences.count(s) for p, s in result.flagged())
+    # frozen results are hashable, and equal results hash alike (usable in a set)
+    first = result.passages[0].sentences[0]
+    assert hash(first) == hash(dataclasses.replace(first)) and dataclasses.replace(first) in {first}
+    # threshold 0 flags every sentence, so flagged() has items to check: each is a
+    # flagged sentence of its own passage, in order, and none is left out
+    every = shipped_scorer.with_config(threshold=0.0).score(text)
+    flagged = every.flagged()
+    assert flagged, "threshold 0 flagged nothing: the checks below would be empty"
+    assert all(s.flagged and s in p.sentences for p, s in flagged)
+    assert [s for _, s in flagged] == [s for p in every.passages for s in p.sentences if s.flagged]
+    assert len(flagged) == every.article.flagged_sentences == every.article.sentences
 
 
 def test_bad_input_raises_library_errors(shipped_scorer):

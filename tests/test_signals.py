@@ -1,6 +1,5 @@
-"""Article-level signals: positives, the negatives that must stay quiet, spans, speed."""
-
-import time
+"""Article-level signals: positives, the negatives that must stay quiet, spans. (Their speed
+is a benchmark: benchmarks/signals_speed.py.)"""
 
 import pytest
 
@@ -230,24 +229,6 @@ def test_signal_is_frozen():
     sig = Signal("mojibake", 0, ((0, 1),), "m", True, {"words": 1})
     with pytest.raises(AttributeError):
         sig.flag = False
-
-
-def test_fast_on_a_long_article():
-    paragraph = ("Officials in Brussels said on Monday that talks with Mark Rutte and Olaf "
-                 "Scholz over the budget would resume next week, after a row over farm "
-                 "subsidies and fishing quotas that has dragged on since the summer. ")
-    text = "\n\n".join(paragraph * 2 + f"Paragraph {i} ends here." for i in range(9))
-    assert len(text.split()) > 700
-    passages = segment(text)
-    article_signals(passages)
-    best = min(_timed(article_signals, passages) for _ in range(5))
-    assert best < 0.010
-
-
-def _timed(fn, arg):
-    t = time.perf_counter()
-    fn(arg)
-    return time.perf_counter() - t
 
 
 # --- the case files, without the model ------------------------------------------------

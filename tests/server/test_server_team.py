@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -79,6 +81,40 @@ def test_image_healthcheck_command_passes(team_server):
     assert subprocess.run(code, shell=True, env=env, timeout=30, capture_output=True).returncode != 0
 
 
+def _glob(pattern: str) -> re.Pattern:
+    """A .dockerignore or COPY source pattern as a regex over repo-relative paths
+    (``**`` any depth, ``*`` and ``?`` within one path element); like Docker, a
+    pattern also matches everything under a folder it matches."""
+    pattern = pattern.strip().removeprefix("./").rstrip("/")
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(".*" if out == re.escape(".") else out + "(?:/.*)?")
+
+
+def _in_build_context(path: str, ignore_file: Path) -> bool:
+    """Whether ``path`` is sent to the build under the ignore file's rules (the last
+    matching line wins; ``!`` lines let a path back in)."""
+    included = True
+    for line in ignore_file.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        keep = line.startswith("!")
+        if _glob(line.removeprefix("!")).fullmatch(path):
+            included = keep
+    return included
+
+
 def test_image_runs_as_non_root_with_model_baked_in():
     text = (REPO / "docker" / "Dockerfile").read_text()
     assert "torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" in text
@@ -86,6 +122,30 @@ def test_image_runs_as_non_root_with_model_baked_in():
     assert users and users[-1] not in ("root", "0")
     _, env = dockerfile()
     assert env.get("TELLTALE_HOST") == "0.0.0.0"  # reachable in the container, hence the token
+
+    # The model baked in: every file of the shipped model folder is in the build
+    # context (docker/Dockerfile.dockerignore, used by `docker build -f docker/Dockerfile`,
+    # or a .dockerignore at the root) and copied by a COPY ...
+    from scorer.model import DEFAULT_MODEL_DIR
+
+    model_files = [p.relative_to(REPO).as_posix() for p in DEFAULT_MODEL_DIR.rglob("*") if p.is_file()]
+    assert any(f.endswith(".safetensors") for f in model_files)
+    assert "scorer/models/telltale-minilm/telltale.json" in model_files
+    ignore_file = next(p for p in (REPO / "docker" / "Dockerfile.dockerignore", REPO / ".dockerignore") if p.exists())
+    left_out = [f for f in model_files if not _in_build_context(f, ignore_file)]
+    assert not left_out, f"{ignore_file.name} keeps these out of the image: {left_out}"
+    instructions = [line.strip() for line in text.replace("\\\n", " ").splitlines()
+                    if line.strip() and not line.lstrip().startswith("#")]
+    copies = [i for i, line in enumerate(instructions) if line.startswith("COPY ")]
+    copying = [i for i in copies
+               if all(any(_glob(src).fullmatch(f) for src in instructions[i].split()[1:-1]
+                          if not src.startswith("--")) for f in model_files)]
+    assert copying, "no COPY puts the whole model folder in the image"
+    # ... then loaded once at build time (a missing model or base encoder fails the
+    # build), and run time stays offline with the default model, no other path.
+    loads = [i for i, line in enumerate(instructions) if line.startswith("RUN ") and "Scorer.load()" in line]
+    assert loads and loads[-1] > copying[0], "no build step loads the model after copying it"
+    assert env.get("HF_HUB_OFFLINE") == "1" and "TELLTALE_MODEL_PATH" not in env
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::"])
