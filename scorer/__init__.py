@@ -14,6 +14,7 @@ Bad input raises a ``TelltaleError`` subclass with a message safe to show a user
 from .config import ScorerConfig
 from .errors import (
     BinaryInputError,
+    ConfigError,
     DecodingError,
     EmptyInputError,
     HtmlInputError,
@@ -37,6 +38,7 @@ __all__ = [
     "TelltaleError",
     "EmptyInputError",
     "BinaryInputError",
+    "ConfigError",
     "DecodingError",
     "HtmlInputError",
     "InputTooLargeError",

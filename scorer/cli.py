@@ -20,6 +20,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 from typing import Sequence, TextIO
 
@@ -142,6 +143,9 @@ def run_score(args: argparse.Namespace) -> int:
     except TelltaleError as exc:
         return _fail(exc, EXIT_INPUT)
     except OSError as exc:
+        if re.match(r"(?i)(?:[a-z][a-z0-9+.-]*://|www\.)", args.file):
+            return _fail(f"cannot read {args.file}: telltale score reads files, not web addresses; "
+                         f"fetch the page first: `curl -sL '{args.file}' | telltale score -`", EXIT_INPUT)
         return _fail(f"cannot read {args.file}: {exc.strerror or exc}", EXIT_INPUT)
     try:
         scorer = Scorer.load(args.model, config)
@@ -208,7 +212,8 @@ def write_report(result, out: TextIO, *, color: bool = False) -> None:
               f"(sentence threshold {th.sentence:.2f}, passage threshold {th.passage:.2f})\n")
     if a.flagged and not a.flagged_passages:
         out.write("No single passage stands out: the wording of the article as a whole reads like "
-                  "machine translation.\n")
+                  "machine translation. On its own this is the weakest sign (some clean articles get it "
+                  "too, terse business copy most).\n")
     out.write(f"Model: {result.model_name} {result.model_version}\n")
     for passage in result.passages:
         mark = paint(_YELLOW, " flagged") if passage.flagged else ""

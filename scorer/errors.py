@@ -86,6 +86,13 @@ class UnsupportedLanguageError(TelltaleError, ValueError):
         self.confidence = confidence
 
 
+class ConfigError(TelltaleError, ValueError):
+    """An option or ``TELLTALE_*`` environment variable with a value Telltale cannot use;
+    the message names it and the values it takes."""
+
+    default_message = "A Telltale option has a value it cannot use."
+
+
 class ModelLoadError(TelltaleError, RuntimeError):
     """The model folder is missing, incomplete or of the wrong version."""
 
@@ -102,5 +109,6 @@ __all__ = [
     "InputTooLargeError",
     "InputTypeError",
     "UnsupportedLanguageError",
+    "ConfigError",
     "ModelLoadError",
 ]

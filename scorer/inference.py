@@ -43,7 +43,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import ModelLoadError
+from .errors import ConfigError, ModelLoadError
 
 PRECISIONS = ("int8", "bf16", "fp32")
 DEFAULT_PRECISION = "int8"
@@ -59,13 +59,13 @@ def resolve_precision(precision: str | None) -> str:
     >>> resolve_precision("fp16")
     Traceback (most recent call last):
     ...
-    ValueError: precision must be one of int8, bf16, fp32 (fp32 is the reference), not 'fp16'
+    scorer.errors.ConfigError: precision must be one of int8, bf16, fp32 (fp32 is the reference), not 'fp16'
     """
     value = precision if precision is not None else os.environ.get(PRECISION_ENV) or DEFAULT_PRECISION
     name = str(value).strip().lower()
     if name not in PRECISIONS:
         source = "" if precision is not None else f" (from ${PRECISION_ENV})"
-        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)} (fp32 is the reference), "
+        raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)} (fp32 is the reference), "
                          f"not {value!r}{source}")
     return name
 

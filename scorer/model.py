@@ -33,7 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import ModelLoadError
+from .errors import ConfigError, ModelLoadError
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "telltale-minilm"
@@ -399,7 +399,7 @@ def load_detector(path: str | os.PathLike | None = None, *, threads: int | None 
 
     precision = resolve_precision(precision)
     if cache_size is None:
-        cache_size = _env_int(CACHE_ENV, DEFAULT_CACHE_SIZE)
+        cache_size = cache_size_from_env()
     folder = Path(path) if path is not None else DEFAULT_MODEL_DIR
     if not folder.is_dir():
         raise ModelLoadError(
@@ -432,14 +432,17 @@ def _build(folder: Path, precision: str):
         raise ModelLoadError(f"Could not load the model weights in {folder}: {exc}") from exc
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
+def cache_size_from_env() -> int:
+    """``$TELLTALE_SENTENCE_CACHE`` (context windows kept), else the default; ConfigError
+    for anything but a whole number >= 0."""
+    raw = os.environ.get(CACHE_ENV, "").strip()
     if not raw:
-        return default
+        return DEFAULT_CACHE_SIZE
     try:
         value = int(raw)
     except ValueError:
         value = -1
     if value < 0:
-        raise ValueError(f"${name} must be a whole number of sentences (0 turns the cache off), not {raw!r}")
+        raise ConfigError(f"${CACHE_ENV} must be a whole number of context windows (0 turns the cache off), "
+                          f"not {raw!r}")
     return value

@@ -147,6 +147,11 @@ class Scorer:
         """The model's ``ModelInfo`` (name, version, thresholds)."""
         return self.detector.info
 
+    def __repr__(self) -> str:
+        t = self.thresholds
+        return (f"<Scorer {self.info.name} {self.info.version} {getattr(self.detector, 'precision', '?')}: "
+                f"thresholds sentence {t.sentence:.3f}, passage {t.passage:.3f}, article {t.article:.3f}>")
+
     # -- public API -----------------------------------------------------------
     def score(self, text: str | bytes | None = None, *,
               paragraphs: Sequence[str] | None = None, refine: bool = False) -> ScoreResult:

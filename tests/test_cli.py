@@ -51,6 +51,22 @@ def test_missing_file_exits_2(tmp_path):
     assert proc.returncode == 2 and b"No such file" in proc.stderr and b"Traceback" not in proc.stderr
 
 
+def test_a_web_address_says_how_to_fetch_it():
+    proc = telltale("score", "https://www.example.com/news/story")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1, err
+    assert "not web addresses" in err and "| telltale score -" in err
+
+
+@pytest.mark.parametrize("variable,value", [("TELLTALE_PRECISION", "int4"), ("TELLTALE_SENTENCE_CACHE", "lots")])
+def test_a_bad_library_variable_is_one_line(variable, value, fixtures, monkeypatch):
+    monkeypatch.setenv(variable, value)
+    proc = telltale("score", str(fixtures / "article.txt"), *model_args())
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert variable in err and repr(value) in err
+
+
 def test_bad_threshold_is_a_usage_error():
     proc = telltale("score", "--threshold", "1.5", "-", stdin=b"Some text.")
     assert proc.returncode == 2 and b"between 0 and 1" in proc.stderr

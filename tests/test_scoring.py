@@ -202,3 +202,10 @@ def test_signals_become_reasons(shipped_scorer):
 def test_doctests(module, shipped_scorer):
     failures, _ = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert failures == 0
+
+
+def test_scorer_repr_names_model_precision_and_thresholds(shipped_scorer):
+    text = repr(shipped_scorer.with_config(threshold=0.7))
+    info = shipped_scorer.info
+    assert text.startswith(f"<Scorer {info.name} {info.version} {shipped_scorer.detector.precision}:")
+    assert "sentence 0.700" in text and f"article {info.article_threshold:.3f}" in text

@@ -61,9 +61,11 @@ export function verdictNote(verdict, counts) {
   const { marked, flagged, sentences } = marks(counts);
   if (verdict === VERDICT.likely && flagged === 0) {
     if (marked === 0) {
-      return "No single passage stands out: the wording of the article as a whole reads like machine translation.";
+      return "No single passage stands out: the wording of the article as a whole reads like machine translation. "
+        + "On its own this is the weakest sign (some clean articles get it too).";
     }
-    return "No passage stands out as a whole: the wording of the article as a whole reads like machine translation, "
+    return "No passage stands out as a whole: the wording of the article as a whole reads like machine translation "
+      + "(on its own the weakest sign), "
       + `and ${sentencesText(sentences)} ${sentences === 1 ? "looks" : "look"} garbled on ${sentences === 1 ? "its" : "their"} own (highlighted).`;
   }
   if (verdict === VERDICT.clean && marked > 0) {
