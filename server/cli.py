@@ -1,8 +1,9 @@
 """``telltale serve``: run the scoring server under gunicorn with the repository's config.
 
 ``scorer/cli.py`` calls ``add_arguments(parser)`` to build the sub-command and
-``main(args)`` to run it. ``main`` checks the settings first (so a bad bind fails
-with a clear message), then replaces this process with gunicorn, so signals such as
+``main(args)`` to run it. ``main`` checks the settings first (a bad value, a port
+already in use or a model path that is not a folder stops it with one line naming the
+flag or variable that was set, and exit status 2), then replaces this process with gunicorn, so signals such as
 SIGTERM reach gunicorn's master directly (graceful shutdown).
 """
 
@@ -13,51 +14,79 @@ import os
 import sys
 from pathlib import Path
 
-from .settings import DEFAULT_HOST, DEFAULT_PORT, ServerSettings, SettingsError, check_bind
+from .settings import (DEFAULT_HOST, DEFAULT_PORT, ServerSettings, SettingsError, check_bind,
+                       check_library_environment, check_model_path, check_port_free, log_level, whole_number)
 
 GUNICORN_CONF = Path(__file__).with_name("gunicorn.conf.py")
 
 
+# flag -> (environment variable, default); a flag left out falls back to its variable
+_FROM_ENV = {
+    "host": ("TELLTALE_HOST", DEFAULT_HOST),
+    "port": ("TELLTALE_PORT", str(DEFAULT_PORT)),
+    "workers": ("TELLTALE_WORKERS", "1"),
+    "threads": ("TELLTALE_THREADS", "4"),
+    "torch_threads": ("TELLTALE_TORCH_THREADS", None),
+    "token_file": ("TELLTALE_TOKEN_FILE", None),
+    "model": ("TELLTALE_MODEL_PATH", None),
+}
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    env = os.environ.get
-    parser.add_argument("--host", default=env("TELLTALE_HOST", DEFAULT_HOST),
-                        help="address to listen on (default %(default)s; anything but loopback needs a token)")
-    # string defaults from the environment go through `type` too: a bad value is a usage error
-    parser.add_argument("--port", type=int, default=env("TELLTALE_PORT", str(DEFAULT_PORT)),
-                        help="port (default %(default)s, the extension's default)")
-    parser.add_argument("--workers", type=int, default=env("TELLTALE_WORKERS", "1"),
-                        help="worker processes, each with its own model (default %(default)s)")
-    parser.add_argument("--threads", type=int, default=env("TELLTALE_THREADS", "4"),
-                        help="request threads per worker (default %(default)s)")
-    parser.add_argument("--torch-threads", type=int, default=None,
-                        help="torch threads per worker (default: CPU cores / workers)")
-    parser.add_argument("--token-file", default=None,
-                        help="file holding the team token (or set TELLTALE_TOKEN); turns on team mode")
-    parser.add_argument("--model", default=None, help="model folder from `telltale train` (default: shipped model)")
+    parser.add_argument("--host", help=f"address to listen on (default $TELLTALE_HOST or {DEFAULT_HOST}; "
+                                       "anything but loopback needs a token)")
+    parser.add_argument("--port", help=f"port (default $TELLTALE_PORT or {DEFAULT_PORT}, the extension's default)")
+    parser.add_argument("--workers", help="worker processes, each with its own model (default $TELLTALE_WORKERS or 1)")
+    parser.add_argument("--threads", help="request threads per worker (default $TELLTALE_THREADS or 4)")
+    parser.add_argument("--torch-threads", help="torch threads per worker (default $TELLTALE_TORCH_THREADS or "
+                                                "CPU cores / workers)")
+    parser.add_argument("--token-file", help="file holding the team token, turns on team mode "
+                                             "(default $TELLTALE_TOKEN_FILE; or set $TELLTALE_TOKEN)")
+    parser.add_argument("--model", help="model folder from `telltale train` (default $TELLTALE_MODEL_PATH or "
+                                        "the shipped model)")
     parser.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
-                        help="extra exact origin allowed by CORS (repeatable); extension origins are always allowed")
+                        help="extra origin allowed by CORS, scheme://host[:port] (repeatable; default "
+                             "$TELLTALE_CORS_ORIGINS, comma-separated); extension origins are always allowed")
+    parser.epilog = ("Other settings are environment variables: TELLTALE_LOG_LEVEL, TELLTALE_PRECISION, "
+                     "TELLTALE_MAX_TEXT_CHARS and more, listed in docker/README.md.")
+
+
+def _option(args: argparse.Namespace, attr: str, environ) -> tuple[str | None, str]:
+    """The value of a flag, else of its environment variable, else the default, with the
+    name to quote in an error (the one the user set)."""
+    flag = "--" + attr.replace("_", "-")
+    variable, default = _FROM_ENV[attr]
+    given = getattr(args, attr)
+    if given is not None:
+        return given, flag
+    return environ.get(variable, default), variable
 
 
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
-    env.update({
-        "TELLTALE_HOST": args.host,
-        "TELLTALE_PORT": str(args.port),
-        "TELLTALE_WORKERS": str(args.workers),
-        "TELLTALE_THREADS": str(args.threads),
-    })
-    if args.torch_threads is not None:
-        env["TELLTALE_TORCH_THREADS"] = str(args.torch_threads)
-    if args.token_file:
-        env["TELLTALE_TOKEN_FILE"] = args.token_file
-    if args.model:
-        env["TELLTALE_MODEL_PATH"] = args.model
-    if args.cors_origin:
-        env["TELLTALE_CORS_ORIGINS"] = ",".join(args.cors_origin)
     try:
-        if args.workers < 1 or args.threads < 1:
-            raise SettingsError("--workers and --threads must be at least 1.")
-        check_bind(args.host, ServerSettings.from_sources(environ=env).resolved_token())
+        host, _ = _option(args, "host", env)
+        port = whole_number(*_option(args, "port", env), lowest=1, highest=65535)
+        workers = whole_number(*_option(args, "workers", env))
+        threads = whole_number(*_option(args, "threads", env))
+        env.update({"TELLTALE_HOST": host, "TELLTALE_PORT": str(port),
+                    "TELLTALE_WORKERS": str(workers), "TELLTALE_THREADS": str(threads)})
+        torch_threads, name = _option(args, "torch_threads", env)
+        if torch_threads:
+            env["TELLTALE_TORCH_THREADS"] = str(whole_number(torch_threads, name))
+        model, name = _option(args, "model", env)
+        check_model_path(model, name)
+        if args.token_file:
+            env["TELLTALE_TOKEN_FILE"] = args.token_file
+        if args.model:
+            env["TELLTALE_MODEL_PATH"] = args.model
+        if args.cors_origin:
+            env["TELLTALE_CORS_ORIGINS"] = ",".join(args.cors_origin)
+        settings = ServerSettings.from_sources(environ=env)
+        check_bind(host, settings.resolved_token())
+        log_level(env.get("TELLTALE_LOG_LEVEL"))
+        check_library_environment()
+        check_port_free(host, port)
     except SettingsError as exc:
         print(f"telltale serve: {exc}", file=sys.stderr)
         return 2

@@ -5,8 +5,9 @@
 Environment (a bad value stops it with exit status 2 and one line on stderr):
 TELLTALE_HOST (127.0.0.1), TELLTALE_PORT (8765), TELLTALE_WORKERS (1),
 TELLTALE_THREADS (4 request threads per worker), TELLTALE_TORCH_THREADS (CPU cores /
-workers), TELLTALE_LOG_LEVEL (info; gunicorn's levels), plus the app's TELLTALE_*
-settings (see server/settings.py). Command-line flags such as ``-b`` or ``-w``
+workers), TELLTALE_LOG_LEVEL (info; debug, info, warning, error or critical), plus the
+app's TELLTALE_* settings (see server/settings.py) and the library's TELLTALE_PRECISION
+and TELLTALE_SENTENCE_CACHE. Command-line flags such as ``-b`` or ``-w``
 override these.
 
 Each worker imports the app after the fork (no preload), so each loads the model
@@ -14,24 +15,28 @@ once; ``/healthz`` answers 503 until its model is warm. SIGTERM stops accepting,
 lets requests in flight finish (``graceful_timeout``), then exits.
 """
 
+import atexit
 import os
 import shutil
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from server.settings import SettingsError, log_level, whole_number  # noqa: E402
+
+
+def _checked(check, *args, **kwargs):
+    """A start-up check's value, or its one-line error and exit status 2."""
+    try:
+        return check(*args, **kwargs)
+    except SettingsError as exc:
+        sys.stderr.write(f"telltale: {exc}\n")
+        sys.exit(2)
+
 
 def _whole(name: str, default: str, lowest: int = 1, highest: int | None = None) -> int:
     """A TELLTALE_* whole number, or a one-line error and exit status 2."""
-    raw = os.environ.get(name, default).strip()
-    try:
-        value = int(raw)
-        if value < lowest or (highest is not None and value > highest):
-            raise ValueError(raw)
-    except ValueError:
-        bound = f"between {lowest} and {highest}" if highest is not None else f"at least {lowest}"
-        sys.stderr.write(f"telltale: {name}={raw!r} must be a whole number {bound}.\n")
-        sys.exit(2)
-    return value
+    return _checked(whole_number, os.environ.get(name, default), name, lowest, highest)
 
 
 # Writable scratch space in memory: gunicorn's worker heartbeat files and the metrics
@@ -44,6 +49,7 @@ _port = _whole("TELLTALE_PORT", "8765", 1, 65535)
 bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
 workers = _whole("TELLTALE_WORKERS", "1")
 threads = _whole("TELLTALE_THREADS", "4")
+loglevel = _checked(log_level, os.environ.get("TELLTALE_LOG_LEVEL"))
 
 # Metrics from all workers: prometheus-client's multiprocess mode reads this folder.
 # It must be set before any worker imports prometheus_client (and after the checks
@@ -52,6 +58,9 @@ _metrics_dir = None
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     _metrics_dir = tempfile.mkdtemp(prefix="telltale-metrics-", dir=_scratch)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+    _master = os.getpid()
+    # gunicorn exits without on_exit when it cannot bind; workers are forks and must not remove it
+    atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, ignore_errors=True))
 worker_class = "gthread"
 preload_app = False
 timeout = 60
@@ -62,7 +71,6 @@ keepalive = 5
 accesslog = "-"
 access_log_format = '%(t)s %(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
-loglevel = os.environ.get("TELLTALE_LOG_LEVEL", "info")
 proc_name = "telltale"
 control_socket_disable = True  # no runtime control socket (and no clash between servers)
 
@@ -76,8 +84,7 @@ def _cpu_count():
 
 def on_starting(server):
     """Refuse to listen beyond loopback without a token, before any worker starts."""
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from server.settings import ServerSettings, SettingsError, check_bind
+    from server.settings import ServerSettings, check_bind, check_library_environment, check_model_path
 
     try:
         settings = ServerSettings.from_sources()
@@ -85,9 +92,8 @@ def on_starting(server):
         for address in server.cfg.bind:
             if not address.startswith(("unix:", "fd://")):
                 check_bind(address.rsplit(":", 1)[0], token)
-        if settings.model_path and not os.path.isdir(settings.model_path):
-            raise SettingsError(f"TELLTALE_MODEL_PATH={settings.model_path} is not a folder; give the folder "
-                                "written by `telltale train` (or unset it for the shipped model).")
+        check_model_path(settings.model_path)
+        check_library_environment()
     except SettingsError as exc:
         server.log.error("%s", exc)
         sys.stderr.flush()

@@ -12,8 +12,11 @@ worker starts.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
+import re
+import socket
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Mapping
@@ -44,6 +47,9 @@ class ServerSettings:
         more gets 413. Default 20000.
     max_text_chars: most characters in ``text`` or all paragraphs together. Default 200000.
     cache_size: results kept in the per-worker LRU cache (0 disables it). Default 256.
+    cache_bytes: most bytes of results the per-worker cache keeps, each result counted as
+        its JSON; a result over 1/8 of it is not cached (0 disables the cache). Env
+        ``TELLTALE_CACHE_BYTES``. Default 64 MiB.
     max_concurrent: scoring calls running at once in one worker; torch already uses
         all its threads for one call, so more only adds latency. Default 1.
     queue_timeout: seconds a request waits for a free scoring slot before it gets 429
@@ -63,6 +69,7 @@ class ServerSettings:
     max_paragraph_chars: int = 20_000
     max_text_chars: int = 200_000
     cache_size: int = 256
+    cache_bytes: int = 64 * 1024 * 1024
     max_concurrent: int = 1
     queue_timeout: float = 5.0
     torch_threads: int | None = None
@@ -97,10 +104,10 @@ class ServerSettings:
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
             except OSError as exc:
-                raise SettingsError(f"TELLTALE_TOKEN_FILE={path} cannot be read ({exc.strerror}).") from exc
+                raise SettingsError(f"The token file {path} cannot be read ({exc.strerror}).") from exc
             token = lines[0].strip() if lines else ""
             if not token:
-                raise SettingsError(f"TELLTALE_TOKEN_FILE={path} is empty; put the team token on its first line.")
+                raise SettingsError(f"The token file {path} is empty; put the team token on its first line.")
             _check_token(token)
             return token
         return None
@@ -117,15 +124,25 @@ class ServerSettings:
         for name in ("max_body_bytes", "max_paragraphs", "max_paragraph_chars", "max_text_chars", "max_concurrent"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"TELLTALE_{name.upper()} must be at least 1, not {getattr(self, name)}.")
-        if self.cache_size < 0 or not 0 <= self.queue_timeout < float("inf"):
-            raise SettingsError("TELLTALE_CACHE_SIZE and TELLTALE_QUEUE_TIMEOUT cannot be negative "
-                                f"(and the timeout must be a finite number of seconds, not {self.queue_timeout}).")
+        if self.cache_size < 0:
+            raise SettingsError(f"TELLTALE_CACHE_SIZE must be 0 (no cache) or more, not {self.cache_size}.")
+        if not 0 <= self.queue_timeout < float("inf"):
+            raise SettingsError("TELLTALE_QUEUE_TIMEOUT must be a finite number of seconds, 0 or more, "
+                                f"not {self.queue_timeout}.")
         if self.torch_threads is not None and self.torch_threads < 1:
             raise SettingsError(f"TELLTALE_TORCH_THREADS must be at least 1, not {self.torch_threads}.")
         if self.token is not None:
             _check_token(self.token)
         if "*" in self.cors_origins:
             raise SettingsError("TELLTALE_CORS_ORIGINS cannot be '*'; list the exact origins (https://host:port).")
+        for origin in self.cors_origins:
+            if not _ORIGIN.match(origin):
+                raise SettingsError(f"TELLTALE_CORS_ORIGINS: {origin!r} is not an origin; write scheme://host[:port] "
+                                    "with no path or trailing slash, e.g. https://newsroom.example.")
+
+
+# scheme://host[:port], as a browser sends it in the Origin header (no path, no slash)
+_ORIGIN = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s?#]+$")
 
 
 def _parse(name: str, kind: str, raw):
@@ -179,3 +196,72 @@ def check_bind(host: str, token: str | None) -> None:
             "server. Set TELLTALE_TOKEN (or TELLTALE_TOKEN_FILE) to a long random secret, or bind to "
             "127.0.0.1 for a personal server."
         )
+
+
+# -- start-up checks (telltale serve and the gunicorn config) -----------------
+
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+def whole_number(raw: str, name: str, lowest: int = 1, highest: int | None = None) -> int:
+    """``raw`` as a whole number within bounds, else a SettingsError naming ``name``
+    (the flag or variable the user set)."""
+    try:
+        value = int(str(raw).strip())
+        if value < lowest or (highest is not None and value > highest):
+            raise ValueError(raw)
+    except ValueError:
+        bound = f"between {lowest} and {highest}" if highest is not None else f"at least {lowest}"
+        raise SettingsError(f"{name} {str(raw).strip()!r} must be a whole number {bound}.") from None
+    return value
+
+
+def log_level(raw: str | None, name: str = "TELLTALE_LOG_LEVEL") -> str:
+    """A log level name (gunicorn's and logging's), lower case."""
+    level = (raw or "info").strip().lower()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"{name} {raw!r} must be one of {', '.join(LOG_LEVELS)}.")
+    return level
+
+
+def check_model_path(path: str | None, name: str = "TELLTALE_MODEL_PATH") -> None:
+    """A model folder given by the user must at least be a folder (its content is checked
+    by the worker that loads it)."""
+    if path and not os.path.isdir(path):
+        raise SettingsError(f"{name} {path} is not a folder; give the folder written by `telltale train` "
+                            "(or leave it out for the shipped model).")
+
+
+def check_library_environment() -> None:
+    """The scorer library's own variables (TELLTALE_PRECISION, TELLTALE_SENTENCE_CACHE), which
+    each worker reads when it loads the model: checked before any worker starts, so a typo stops
+    the start instead of leaving workers that never become ready."""
+    from scorer.errors import ConfigError
+    from scorer.inference import resolve_precision
+    from scorer.model import cache_size_from_env
+
+    try:
+        resolve_precision(None)
+        cache_size_from_env()
+    except ConfigError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse to start when ``host:port`` cannot be bound (another server, often Telltale
+    itself, is on it), with one line instead of gunicorn's retries."""
+    address = host.strip("[]")
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((address, port))
+    except OSError as exc:
+        where = f"[{address}]:{port}" if family == socket.AF_INET6 else f"{address}:{port}"
+        if exc.errno == errno.EADDRINUSE:
+            raise SettingsError(f"{where} is already in use: is Telltale already running (try "
+                                f"`curl http://{where}/healthz`)? Stop it, or choose another port with --port.") from None
+        if exc.errno == errno.EACCES:
+            raise SettingsError(f"Not allowed to listen on {where} (ports below 1024 need root); "
+                                "choose a port above 1023 with --port.") from None
+        raise SettingsError(f"Cannot listen on {where}: {exc.strerror or exc}.") from None
