@@ -64,6 +64,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The argument parser; only the delegated command named in ``argv`` is imported."""
     parser = argparse.ArgumentParser(
         prog="telltale", description="Flags machine-translated or garbled passages in news articles.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("score", help="score an article (plain text or HTML page)",
@@ -97,6 +98,15 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
             except ImportError as exc:
                 p.set_defaults(run=_unavailable, error=f"`telltale {name}` is not available: {exc}")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("telltale")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "(not installed)"
 
 
 def _probability(value: str) -> float:

