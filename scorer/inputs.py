@@ -14,6 +14,10 @@ scorer.errors.EmptyInputError: The text is empty (or only whitespace); there is 
 'café'
 >>> looks_like_html("<!DOCTYPE html><html><body><p>Hi</p></body></html>")
 True
+>>> looks_like_html("Saved from https://example.com\\n<!DOCTYPE html><html><body><p>Hi</p></body></html>")
+True
+>>> looks_like_html("Write <html> at the top, then <body> and <p> tags.")
+False
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # a short Chinese or Russian one is not).
 SCRIPT_MIN_LETTERS = 12
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<\?xml|<!--|<head[\s>]|<body[\s>])", re.I)
+_HTML_DOCUMENT = re.compile(r"^[ \t]*(?:<!doctype\s+html|<html[\s>])", re.I | re.M)
 _HTML_TAG = re.compile(r"</?(?:html|head|body|div|p|span|article|section|main|a|br|script|style|meta|"
                        r"link|h[1-6]|ul|li|table|header|footer|nav|figure|img|title)\b[^>]*>", re.I)
 
@@ -75,7 +80,10 @@ def looks_like_html(text: str) -> bool:
     head = text[:5000]
     if _HTML_START.match(head):
         return True
-    return head.lstrip().startswith("<") and len(_HTML_TAG.findall(head)) >= 3
+    # a page saved with a line before it (a URL, a note) still starts a line with its doctype
+    # or <html> early on
+    starts = head.lstrip().startswith("<") or _HTML_DOCUMENT.search(head, 0, 1000)
+    return bool(starts) and len(_HTML_TAG.findall(head)) >= 3
 
 
 def html_to_text(html: str) -> str:

@@ -249,17 +249,18 @@ def test_format_html_on_a_plain_file_finds_no_article(fixtures):
     assert proc.stdout == b""
 
 
-def test_format_html_extracts_a_page_auto_does_not_recognise(tmp_path, fixtures):
-    # a saved page with a line of text before its markup is not detected as HTML;
-    # --format html extracts its article all the same
+def test_a_page_saved_with_a_line_before_its_markup_is_extracted(tmp_path, fixtures):
+    # a saved page with a line of text before its doctype is still a page: detected
+    # (auto) as well as forced (--format html), its article extracted either way
     page = tmp_path / "saved.html"
     page.write_bytes(b"Saved from https://example.org/news on 3 May\n" + (fixtures / "article.html").read_bytes())
-    forced = telltale("score", str(page), "--format", "html", "--json", *model_args())
     plain = telltale("score", str(fixtures / "article.txt"), "--json", *model_args())
-    assert forced.returncode == 0 and plain.returncode == 0, forced.stderr.decode()
-    forced_sentences = [s["text"] for p in json.loads(forced.stdout)["passages"] for s in p["sentences"]]
+    assert plain.returncode == 0
     plain_sentences = [s["text"] for p in json.loads(plain.stdout)["passages"] for s in p["sentences"]]
-    assert forced_sentences == plain_sentences
+    for fmt in ("html", "auto"):
+        forced = telltale("score", str(page), "--format", fmt, "--json", *model_args())
+        assert forced.returncode == 0, forced.stderr.decode()
+        assert [s["text"] for p in json.loads(forced.stdout)["passages"] for s in p["sentences"]] == plain_sentences
 
 
 def test_threads_sets_torch_threads_for_the_model(fixtures, monkeypatch, capsys):
