@@ -1,9 +1,10 @@
 """What scoring returns: frozen dataclasses whose ``to_dict()`` is the shared JSON.
 
-The JSON is an output (for the server, the extension, files); nothing reads it back
-into these classes. Python and JSON names differ in two places: ``model_name`` and
-``model_version`` are ``model.name`` and ``model.version`` in the JSON, and a
-reason's ``flag`` (a cue strong enough to flag its sentence) stays out of it.
+``ScoreResult.from_dict`` reads the JSON back (e.g. a team server's answer, whose
+extra ``timing_ms`` and ``cached`` it ignores). Python and JSON names differ in two
+places: ``model_name`` and ``model_version`` are ``model.name`` and ``model.version``
+in the JSON, and a reason's ``flag`` (a cue strong enough to flag its sentence) stays
+out of it, so reasons read back have ``flag`` False.
 
 The JSON shape (see ARCHITECTURE.md) is shared by the library, the server and
 the extension::
@@ -180,6 +181,26 @@ class ScoreResult:
         a = self.article
         return (f"<ScoreResult {a.verdict!r} p={a.probability:.2f}: {a.flagged_sentences} of {a.sentences} "
                 f"sentences flagged in {a.passages} passages ({self.model_name} {self.model_version})>")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ScoreResult":
+        """The result whose ``to_dict()`` is ``data`` (the shared JSON, as the server
+        sends it); ``KeyError`` or ``TypeError`` when a field is missing."""
+        def sentence(d):
+            return SentenceResult(int(d["start"]), int(d["end"]), str(d["text"]), float(d["probability"]),
+                                  bool(d["flagged"]), tuple(Reason.from_dict(r, flag=False) for r in d["reasons"]))
+
+        def passage(d):
+            return PassageResult(int(d["index"]), int(d["start"]), int(d["end"]), float(d["probability"]),
+                                 bool(d["flagged"]), tuple(sentence(x) for x in d["sentences"]))
+
+        a, t = data["article"], data["thresholds"]
+        article = ArticleResult(float(a["probability"]), bool(a["flagged"]), str(a["verdict"]),
+                                *(int(a[k]) for k in ("passages", "flagged_passages", "sentences",
+                                                      "flagged_sentences")))
+        return cls(str(data["model"]["name"]), str(data["model"]["version"]),
+                   Thresholds(float(t["sentence"]), float(t["passage"]), float(t["article"])),
+                   article, tuple(passage(p) for p in data["passages"]))
 
     def to_dict(self) -> dict:
         return {"model": {"name": self.model_name, "version": self.model_version},

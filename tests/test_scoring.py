@@ -209,3 +209,22 @@ def test_scorer_repr_names_model_precision_and_thresholds(shipped_scorer):
     info = shipped_scorer.info
     assert text.startswith(f"<Scorer {info.name} {info.version} {shipped_scorer.detector.precision}:")
     assert "sentence 0.700" in text and f"article {info.article_threshold:.3f}" in text
+
+
+def test_result_json_reads_back(shipped_scorer):
+    import json
+
+    from scorer import ScoreResult
+
+    text = ("The minister Antony Blinken met officials on Monday. Later Blinkin said the the talks "
+            "went well.\n\nThe coun try was calm.")  # cues with their own fields, word spans
+    result = shipped_scorer.score(text)
+    data = json.loads(json.dumps(result.to_dict()))  # as it crosses the wire
+    assert any(r["type"] != "classifier" for p in data["passages"] for s in p["sentences"] for r in s["reasons"])
+    back = ScoreResult.from_dict({**data, "timing_ms": 12.5, "cached": False})  # a server answer's extras
+    assert back.to_dict() == data
+    assert back.article == result.article and back.thresholds == result.thresholds
+    assert [(p.index, s.text, s.flagged) for p, s in back.flagged()] == \
+        [(p.index, s.text, s.flagged) for p, s in result.flagged()]
+    with pytest.raises(KeyError):
+        ScoreResult.from_dict({k: v for k, v in data.items() if k != "article"})
