@@ -19,6 +19,10 @@ from .settings import ServerSettings
 
 __version__ = "0.1.0"
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"})
+# Refusals answered before the body is read (no or wrong token, too large, not JSON, not
+# addressed to loopback): the connection is closed after them instead of kept alive, which
+# would first read (drain) the unwanted body, however slowly the client sends it.
+CLOSE_AFTER = frozenset({401, 413, 415, 421})
 
 # Browser-extension origins: Chrome's 32-letter ids and Firefox's per-install UUIDs.
 EXTENSION_ORIGINS = (
@@ -60,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(service.bp)
     app.register_blueprint(api.bp)
     _record_requests(app, metrics)
+    app.wsgi_app = _close_after_refusals(app.wsgi_app)
 
     engine.start()
     return app
@@ -69,8 +74,8 @@ def _configure_logging() -> None:
     """Send the server's own log lines (start-up, failures; never text) to gunicorn's error
     log, at ``TELLTALE_LOG_LEVEL`` (info) like gunicorn's own."""
     logger = logging.getLogger("telltale")
-    level = os.environ.get("TELLTALE_LOG_LEVEL", "info").upper()
-    logger.setLevel(logging.getLevelNamesMapping().get(level, logging.INFO))
+    level = logging.getLevelName(os.environ.get("TELLTALE_LOG_LEVEL", "info").strip().upper())
+    logger.setLevel(level if isinstance(level, int) else logging.INFO)
     if not logger.handlers:
         gunicorn_handlers = logging.getLogger("gunicorn.error").handlers
         if gunicorn_handlers:
@@ -93,4 +98,29 @@ def _record_requests(app: Flask, metrics) -> None:
         if started is not None:
             metrics.latency.labels(endpoint=endpoint).observe(time.perf_counter() - started)
         response.headers.setdefault("Cache-Control", "no-store")
+        # error bodies quote client-chosen strings (a content type): never sniff them as HTML
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+
+
+def _close_after_refusals(wsgi_app):
+    """Close the connection after a ``CLOSE_AFTER`` status.
+
+    A WSGI app cannot simply send ``Connection: close``: it is a hop-by-hop header, which
+    gunicorn drops, keeping the connection alive (and reading the refused body in a request
+    thread first). gunicorn's ``start_response`` is a method of its response object, whose
+    ``force_close()`` makes gunicorn send ``Connection: close`` and close the socket at once,
+    freeing the thread (its close still lingers up to 2 s for the client to stop sending,
+    see docker/README.md, "Slow clients"). Under another server this does nothing.
+    """
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            if status[:3].isdigit() and int(status[:3]) in CLOSE_AFTER:
+                force_close = getattr(getattr(start_response, "__self__", None), "force_close", None)
+                if callable(force_close):
+                    force_close()
+            return start_response(status, headers, exc_info)
+
+        return wsgi_app(environ, start)
+
+    return app

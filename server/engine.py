@@ -7,6 +7,7 @@ scores a warm-up article; only then is the engine ready.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import threading
@@ -15,7 +16,7 @@ import time
 from scorer.inference import release_freed_memory
 
 from .cache import ResultCache
-from .errors import NotReady, Overloaded
+from .errors import ModelUnavailable, NotReady, Overloaded
 from .metrics import Metrics
 from .payload import ScoreRequest
 from .settings import ServerSettings
@@ -35,6 +36,11 @@ WARMUP_PARAGRAPHS = (
     "Drivers' unions welcomed the decision.",
 )
 
+# What clients are told when the model failed to load (/healthz and /v1/score alike). The
+# reason (an exception text, often with a host path) goes to the server log only.
+MODEL_UNAVAILABLE = ("The model could not be loaded, so this server cannot score until it is restarted "
+                     "with a working model. The reason is in the server log.")
+
 
 class Engine:
     def __init__(self, settings: ServerSettings, metrics: Metrics, scorer=None):
@@ -45,7 +51,7 @@ class Engine:
         self.torch_threads: int | None = None
         self._ready = threading.Event()
         self._slots = threading.BoundedSemaphore(settings.max_concurrent)
-        self.cache = ResultCache(settings.cache_size)
+        self.cache = ResultCache(settings.cache_size, settings.cache_bytes)
 
     # -- start-up -----------------------------------------------------------
     def start(self) -> None:
@@ -65,7 +71,7 @@ class Engine:
                 self.scorer = load_scorer(self.settings)
             self.scorer.score(paragraphs=list(WARMUP_PARAGRAPHS))
             self.torch_threads = torch.get_num_threads()
-        except Exception as exc:  # reported by /healthz and logged; the worker keeps answering 503
+        except Exception as exc:  # logged; /healthz and /v1/score answer 503 without the reason
             self.error = f"The model could not be loaded: {exc}"
             log.error("model load failed: %s: %s", type(exc).__name__, exc)
             return
@@ -92,15 +98,14 @@ class Engine:
         """The library's result dict for ``req`` and whether it came from the cache."""
         if not self.ready:
             if self.error:
-                raise NotReady(f"{self.error} The server cannot score until it is restarted with a "
-                               "working model.", retry_after=60)
+                raise ModelUnavailable(MODEL_UNAVAILABLE)
             raise NotReady("The model is still loading; retry in a few seconds.", retry_after=2)
         info = self.model_info
         key = self.cache.key(req.inputs(), info["name"], info["version"])
         cached = self.cache.get(key)
         if cached is not None:
             self.metrics.cache_hits.inc()
-            return cached, True
+            return json.loads(cached), True
         self.metrics.cache_misses.inc()
         if not self._slots.acquire(timeout=self.settings.queue_timeout):
             self.metrics.rejected.inc()
@@ -123,7 +128,9 @@ class Engine:
         self.metrics.texts_scored.inc()
         self.metrics.paragraphs_scored.inc(len(req.paragraphs) if req.paragraphs else 1)
         body = result.to_dict()
-        self.cache.put(key, body)
+        if self.cache.enabled:
+            # kept as JSON: the cache counts (and bounds) exactly the bytes it holds
+            self.cache.put(key, json.dumps(body, separators=(",", ":")).encode("ascii"))
         return body, False
 
 

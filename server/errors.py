@@ -64,8 +64,20 @@ class Overloaded(ApiError):
     status, type = 429, "overloaded"
 
 
+class BadHost(ApiError):
+    """Personal mode: a request addressed to a name other than this machine's loopback."""
+
+    status, type = 421, "bad_host"
+
+
 class NotReady(ApiError):
     status, type = 503, "not_ready"
+
+
+class ModelUnavailable(ApiError):
+    """The model failed to load: permanent until a restart, so no Retry-After."""
+
+    status, type = 503, "model_unavailable"
 
 
 # The scorer library's input errors: (status, type). Looked up along the MRO, so a

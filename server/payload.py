@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 
 from flask import Request
@@ -63,6 +64,9 @@ def read_json(request: Request) -> object:
                           f"column {exc.colno}.") from None
     except RecursionError:
         raise InvalidJson("The body is nested too deeply to be a score request.") from None
+    except ValueError:  # after its subclasses above: Python refuses to convert an over-long integer
+        raise InvalidJson(f"The body holds a number too long to read (over {sys.get_int_max_str_digits():,} "
+                          "digits); a score request has no such number.") from None
 
 
 def parse_score_request(data: object, settings: ServerSettings) -> ScoreRequest:

@@ -20,8 +20,11 @@ def healthz():
     if engine.ready:
         return jsonify({"status": "ok", "model": engine.model_info})
     if engine.error:
-        body = {"status": "error", "error": {"type": "model_unavailable", "message": engine.error}}
-        return jsonify(body), 503, {"Retry-After": "60"}
+        # Open to anyone (team mode too): the reason, an exception text that may name host
+        # paths, is in the server log only. No Retry-After: only a restart changes this.
+        from .engine import MODEL_UNAVAILABLE
+
+        return jsonify({"status": "error", "error": {"type": "model_unavailable", "message": MODEL_UNAVAILABLE}}), 503
     return jsonify({"status": "loading"}), 503, {"Retry-After": "2"}
 
 

@@ -126,6 +126,8 @@ class ServerSettings:
                 raise SettingsError(f"TELLTALE_{name.upper()} must be at least 1, not {getattr(self, name)}.")
         if self.cache_size < 0:
             raise SettingsError(f"TELLTALE_CACHE_SIZE must be 0 (no cache) or more, not {self.cache_size}.")
+        if self.cache_bytes < 0:
+            raise SettingsError(f"TELLTALE_CACHE_BYTES must be 0 (no cache) or more, not {self.cache_bytes}.")
         if not 0 <= self.queue_timeout < float("inf"):
             raise SettingsError("TELLTALE_QUEUE_TIMEOUT must be a finite number of seconds, 0 or more, "
                                 f"not {self.queue_timeout}.")

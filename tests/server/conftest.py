@@ -8,6 +8,7 @@ worker and the shipped model.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shlex
@@ -127,10 +128,11 @@ def dockerfile() -> tuple[list[str], dict]:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """Personal mode: loopback, no token, 1 worker; a short queue timeout to test overload."""
+    """Personal mode: loopback, no token, 1 worker; no queue (a request that finds the scoring
+    slot taken is turned away at once), so that overload can be tested whatever the machine's speed."""
     port = free_port()
     env = base_env(TELLTALE_PORT=str(port), TELLTALE_WORKERS="1", TELLTALE_THREADS="4",
-                   TELLTALE_QUEUE_TIMEOUT="0.2", TELLTALE_CORS_ORIGINS="https://newsroom.example")
+                   TELLTALE_QUEUE_TIMEOUT="0", TELLTALE_CORS_ORIGINS="https://newsroom.example")
     proc = start_server(gunicorn_argv(), env, port, tmp_path_factory.mktemp("server"), "server").wait_ready()
     yield proc
     proc.stop()
@@ -171,6 +173,46 @@ def post_score(srv: ServerProcess, body=None, *, data=None, headers=None, timeou
         return requests.post(srv.url + "/v1/score", json=body, headers=h, timeout=timeout)
     h.setdefault("Content-Type", "application/json")
     return requests.post(srv.url + "/v1/score", data=data, headers=h, timeout=timeout)
+
+
+class HeldRequest:
+    """A ``POST /v1/score`` on its own connection, held in flight: ``start()`` sends it whole
+    but for the body's last byte and returns once a worker thread has taken it (gunicorn
+    answers ``Expect: 100-continue`` as it starts on a request), so the server cannot finish
+    it before ``release()`` sends that byte; ``response()`` then reads the answer."""
+
+    def __init__(self, srv: ServerProcess, body: dict, timeout: float = 120):
+        self.srv = srv
+        self.body = json.dumps(body).encode()
+        self.sock = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
+
+    def start(self) -> "HeldRequest":
+        head = (f"POST /v1/score HTTP/1.1\r\nHost: 127.0.0.1:{self.srv.port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(self.body)}\r\n"
+                "Expect: 100-continue\r\n")
+        head += "".join(f"{k}: {v}\r\n" for k, v in self.srv.auth_headers().items())
+        self.sock.sendall(head.encode() + b"\r\n")
+        interim = b""
+        while not interim.endswith(b"\r\n\r\n"):
+            byte = self.sock.recv(1)
+            assert byte, f"the server closed the connection instead of starting on the request: {interim!r}"
+            interim += byte
+        assert interim.startswith(b"HTTP/1.1 100 "), interim
+        self.sock.sendall(self.body[:-1])
+        return self
+
+    def release(self) -> None:
+        self.sock.sendall(self.body[-1:])
+
+    def response(self) -> tuple[int, http.client.HTTPMessage, dict]:
+        """The status, the headers and the JSON body."""
+        answer = http.client.HTTPResponse(self.sock)
+        try:
+            answer.begin()
+            return answer.status, answer.headers, json.loads(answer.read())
+        finally:
+            answer.close()
+            self.sock.close()
 
 
 @pytest.fixture(scope="session")

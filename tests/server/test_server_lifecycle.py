@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import REPO, ServerProcess, base_env, free_port, gunicorn_argv, post_score
+from conftest import REPO, HeldRequest, ServerProcess, base_env, free_port, gunicorn_argv, post_score
 
 
 def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
@@ -20,18 +20,23 @@ def test_serve_cli_starts_and_shuts_down_gracefully(tmp_path, articles):
     srv = ServerProcess(argv, base_env(), port, tmp_path / "cli.log").wait_ready()
     try:
         assert srv.health_seen[-1] == 200
-        # A request in flight when SIGTERM arrives still completes.
-        paragraphs = articles["clean"]["paragraphs"] * 3
-        result = {}
-        thread = threading.Thread(target=lambda: result.setdefault("r", post_score(srv, {"paragraphs": paragraphs})))
-        thread.start()
-        time.sleep(0.3)
+        # A request in flight when SIGTERM arrives still completes: a worker thread has
+        # started on it, and it cannot finish before its last byte, sent only once the
+        # server has begun to shut down.
+        held = HeldRequest(srv, {"paragraphs": articles["clean"]["paragraphs"]}).start()
+        srv.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while "Handling signal: term" not in srv.log():
+            assert time.monotonic() < deadline and srv.proc.poll() is None, srv.log()
+            time.sleep(0.05)
+        held.release()
+        status, _, body = held.response()
     finally:
         # gunicorn waits up to graceful_timeout (30 s) for requests in flight; allow more
         # than that on a busy machine before calling the shutdown hung.
         code = srv.stop(timeout=90)
-    thread.join(60)
-    assert result["r"].status_code == 200
+    assert status == 200, body
+    assert body["article"]["sentences"] > 0
     assert code == 0
     log = srv.log()
     assert "ready in" in log  # the worker logged its model start-up
@@ -43,8 +48,11 @@ def test_missing_model_folder_stops_the_start(tmp_path):
     port = free_port()
     env = base_env(TELLTALE_PORT=str(port), TELLTALE_MODEL_PATH=str(tmp_path / "no-such-model"))
     srv = ServerProcess(gunicorn_argv(), env, port, tmp_path / "missing.log")
-    assert srv.proc.wait(60) == 2
-    assert "TELLTALE_MODEL_PATH" in srv.log() and "is not a folder" in srv.log()
+    try:
+        assert srv.proc.wait(60) == 2
+        assert "TELLTALE_MODEL_PATH" in srv.log() and "is not a folder" in srv.log()
+    finally:
+        srv.stop()  # a server that started after all must not outlive the test
 
 
 @pytest.mark.parametrize("env", [{"TELLTALE_WORKERS": "two"}, {"TELLTALE_PORT": "99999"}])
@@ -59,8 +67,9 @@ def test_bad_gunicorn_settings_stop_the_start_and_leave_nothing(tmp_path, env):
     assert after <= before  # no metrics folder left behind
 
 
-def test_broken_model_keeps_answering_503_with_the_reason(tmp_path):
-    # a folder that is there but holds no model: the workers start and say why they cannot score
+def test_broken_model_keeps_answering_503_and_logs_the_reason(tmp_path):
+    # a folder that is there but holds no model: the workers start and say they cannot score;
+    # the reason (it names host paths) goes to the log only, since /healthz is open to anyone
     (tmp_path / "broken-model").mkdir()
     port = free_port()
     env = base_env(TELLTALE_PORT=str(port), TELLTALE_MODEL_PATH=str(tmp_path / "broken-model"))
@@ -77,10 +86,17 @@ def test_broken_model_keeps_answering_503_with_the_reason(tmp_path):
                 pass
             time.sleep(0.2)
         assert health is not None, srv.log()
-        assert health.status_code == 503 and health.headers["Retry-After"]
-        assert "telltale.json" in health.json()["error"]["message"]
+        # permanent until a restart: no Retry-After, and the same type from both routes
+        assert health.status_code == 503 and "Retry-After" not in health.headers
+        assert health.json()["error"]["type"] == "model_unavailable"
         r = post_score(srv, {"text": "Hello there."})
-        assert r.status_code == 503 and r.json()["error"]["type"] == "not_ready"
-        assert "could not be loaded" in r.json()["error"]["message"]
+        assert r.status_code == 503 and "Retry-After" not in r.headers
+        assert r.json()["error"]["type"] == "model_unavailable"
+        for answer in (health, r):
+            message = answer.json()["error"]["message"]
+            assert "could not be loaded" in message and "server log" in message
+            assert "telltale.json" not in message and str(tmp_path) not in message
     finally:
         srv.stop()
+    log = srv.log()
+    assert "telltale.json" in log and str(tmp_path / "broken-model") in log

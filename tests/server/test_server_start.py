@@ -92,6 +92,8 @@ def test_each_bad_number_is_named_alone():
     with pytest.raises(SettingsError) as err:
         ServerSettings.from_sources({"CACHE_SIZE": "-1"}, environ={})
     assert "TELLTALE_CACHE_SIZE" in str(err.value) and "QUEUE_TIMEOUT" not in str(err.value)
+    with pytest.raises(SettingsError, match="TELLTALE_CACHE_BYTES"):
+        ServerSettings.from_sources({"CACHE_BYTES": "-1"}, environ={})
     with pytest.raises(SettingsError) as err:
         ServerSettings.from_sources({"QUEUE_TIMEOUT": "inf"}, environ={})
     assert "TELLTALE_QUEUE_TIMEOUT" in str(err.value) and "CACHE_SIZE" not in str(err.value)

@@ -63,6 +63,18 @@ def test_token_file(tmp_path):
         ServerSettings(token_file=str(tmp_path / "missing")).resolved_token()
 
 
+@pytest.mark.parametrize("header,ok", [("127.0.0.1:8765", True), ("127.0.0.1", True), ("localhost:8765", True),
+                                       ("LocalHost", True), ("[::1]:8765", True), ("[::1]", True),
+                                       ("127.9.8.7:80", True), ("rebind.attacker.example:8765", False),
+                                       ("localhost.attacker.example", False), ("0.0.0.0:8765", False),
+                                       ("[::ffff:7f00:1]:8765", False), ("::1", False), ("127.0.0.1:x", False),
+                                       ("127.0.0.1:8765,evil.example", False), ("[::1", False), ("", False)])
+def test_loopback_host_header(header, ok):
+    from server.auth import loopback_host
+
+    assert loopback_host(header) is ok
+
+
 @pytest.mark.parametrize("host,loopback", [("127.0.0.1", True), ("127.1.2.3", True), ("::1", True),
                                            ("localhost", True), ("0.0.0.0", False), ("::", False),
                                            ("10.0.0.5", False), ("example.com", False)])
@@ -120,12 +132,61 @@ def test_cache_is_lru_and_keyed_by_model_version():
     assert k1 != cache.key({"text": "a"}, "m", "2")
     assert k1 != cache.key({"paragraphs": ["a"]}, "m", "1")
     k2, k3 = cache.key({"text": "b"}, "m", "1"), cache.key({"text": "c"}, "m", "1")
-    cache.put(k1, {"r": 1})
-    cache.put(k2, {"r": 2})
+    cache.put(k1, b'{"r":1}')
+    cache.put(k2, b'{"r":2}')
     cache.get(k1)
-    cache.put(k3, {"r": 3})
-    assert cache.get(k2) is None and cache.get(k1) == {"r": 1} and len(cache) == 2
+    cache.put(k3, b'{"r":3}')
+    assert cache.get(k2) is None and cache.get(k1) == b'{"r":1}' and len(cache) == 2
     assert ResultCache(0).get(k1) is None
+
+
+def test_cache_is_bounded_in_bytes():
+    # 800 bytes at most; an entry over 800 / 8 = 100 bytes is not kept at all
+    cache = ResultCache(100, max_bytes=800)
+    keys = [cache.key({"text": str(i)}, "m", "1") for i in range(12)]
+    for key in keys[:10]:
+        assert cache.put(key, b"x" * 100)
+    assert cache.bytes == 800 and len(cache) == 8  # the 2 oldest were dropped for room
+    assert cache.get(keys[0]) is None and cache.get(keys[2]) == b"x" * 100
+    assert cache.put(keys[10], b"y" * 101) is False and cache.get(keys[10]) is None
+    assert cache.bytes == 800
+    cache.put(keys[2], b"z" * 50)  # replacing an entry counts its new size only
+    assert cache.bytes == 750 and cache.get(keys[2]) == b"z" * 50
+    off = ResultCache(100, max_bytes=0)
+    assert off.put(keys[0], b"{}") is False and len(off) == 0
+
+
+def test_server_cache_keeps_results_within_its_byte_budget(library_scorer):
+    # the real model through the app: the cache holds results as their JSON, counts their
+    # bytes, and does not keep a result larger than 1/8 of the budget
+    from server import create_app
+
+    short = ["The council met on Tuesday. It voted to extend the night bus service."]
+    long = ["The council met on Tuesday. It voted to extend the night bus service. " * 10]
+    size = len(json.dumps(library_scorer.score(paragraphs=long).to_dict(), separators=(",", ":")))
+    budget = 8 * size - 8  # the long result is just over 1/8 of it
+    app = create_app({"SCORER": library_scorer, "LOAD_IN_BACKGROUND": False, "CACHE_BYTES": budget})
+    cache = app.extensions["telltale"].cache
+    client = app.test_client()
+
+    def score(paragraphs):
+        r = client.post("/v1/score", json={"paragraphs": paragraphs})
+        assert r.status_code == 200, r.get_data(as_text=True)
+        return r.get_json()
+
+    first = score(long)
+    again = score(long)
+    assert again["cached"] is False and len(cache) == 0  # too large to keep: scored again
+    assert score(short)["cached"] is False and score(short)["cached"] is True
+    assert 0 < cache.bytes <= budget // 8
+    count = budget // cache.bytes + 2  # more small distinct results than the budget holds
+    for i in range(count):
+        score([f"{short[0]} Item {i} was approved."])
+        assert cache.bytes <= budget
+    assert len(cache) < count
+    assert score(short)["cached"] is False  # the oldest went first
+    strip = ("timing_ms", "cached")
+    assert {k: v for k, v in first.items() if k not in strip} == {k: v for k, v in again.items() if k not in strip}
 
 
 def test_openapi_is_valid_and_carries_limits():

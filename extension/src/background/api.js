@@ -29,13 +29,14 @@ const KINDS = {
   model_unavailable: "model-unavailable",
 };
 
-/** A not_ready server waits at least this long (Retry-After) only when its model failed to load. */
+/** An earlier server's not_ready waits at least this long (Retry-After) only when its model failed to load. */
 export const MODEL_FAILED_RETRY_AFTER_S = 30;
 
 /**
  * The kind of a failed response: by its error type, else by its status. A server whose model
- * could not be loaded answers not_ready too (server/engine.py), with a long Retry-After and
- * a message that says so: it is not starting, it needs a restart.
+ * could not be loaded answers model_unavailable; earlier servers answered not_ready with a long
+ * Retry-After and a message that says so, still recognised here: it is not starting, it needs
+ * a restart.
  */
 export function errorKind(status, type, { retryAfter = null, message = "" } = {}) {
   if (type === "not_ready" && ((retryAfter ?? 0) >= MODEL_FAILED_RETRY_AFTER_S || /could not be loaded/i.test(message))) {
