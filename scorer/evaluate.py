@@ -104,6 +104,26 @@ def _in_runs(det, runs: list[list[str]], desc: str, progress: bool, chunk: int =
     return out
 
 
+def _whole_documents(rows: list[dict], limit: int) -> list[dict]:
+    """About ``limit`` rows, whole documents in a fixed pseudo-random order (at least one).
+
+    >>> rows = [{"doc": d, "text": str(i)} for i, d in enumerate("aabbbcdddd")]
+    >>> len(_whole_documents(rows, 3)) >= 3, len(_whole_documents(rows, 1)) >= 1
+    (True, True)
+    """
+    by_doc: dict[str, int] = {}
+    for r in rows:
+        key = str(r.get("doc"))
+        by_doc[key] = by_doc.get(key, 0) + 1
+    chosen, n = set(), 0
+    for doc in sorted(by_doc, key=lambda d: (zlib.crc32(d.encode()), d)):
+        if n >= limit:
+            break
+        chosen.add(doc)
+        n += by_doc[doc]
+    return [r for r in rows if str(r.get("doc")) in chosen]
+
+
 def score_datasets(det, root: Path, limit: int | None = None, progress: bool = True) -> dict:
     """Raw logits for every evaluation unit (sentences, passages, documents, BBC articles).
 
@@ -118,8 +138,7 @@ def score_datasets(det, root: Path, limit: int | None = None, progress: bool = T
 
     rows = data.wmt_rows(root, "dev")
     if limit and limit < len(rows):  # whole documents, so passages stay consecutive
-        keep = max(1, round(len(rows) / limit))
-        rows = [r for r in rows if zlib.crc32(str(r.get("doc")).encode()) % keep == 0]
+        rows = _whole_documents(rows, limit)
     runs = data.wmt_runs(rows)
     in_context = {}
     for run, lg in zip(runs, _in_runs(det, [[r["text"] for r in run] for run in runs], "dev in context", progress)):

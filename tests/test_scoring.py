@@ -198,7 +198,9 @@ def test_signals_become_reasons(shipped_scorer):
 
 
 @pytest.mark.parametrize("module", ["scorer", "scorer.scoring", "scorer.segment", "scorer.inputs",
-                                    "scorer.config", "scorer.results", "scorer.errors"])
+                                    "scorer.config", "scorer.results", "scorer.errors", "scorer.context",
+                                    "scorer.inference", "scorer.evaluate", "server.settings", "server.cache",
+                                    "server.auth"])
 def test_doctests(module, shipped_scorer):
     failures, _ = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert failures == 0

@@ -51,3 +51,36 @@ def test_damage_rate_sets_how_much_of_a_synthetic_window_is_damaged(shared_data)
     assert sum(len(w.texts) for w in light) == sum(len(w.texts) for w in default)  # same windows, fewer damaged
     with pytest.raises(SystemExit):
         training_set(shared_data, "--damage-rate", "1.5")
+
+
+def test_quick_training_and_eval_run_end_to_end(shared_data, tmp_path):
+    """`telltale train --quick` writes a loadable model (through its staging folder, moved in
+    whole beside what was there), and `telltale eval --limit` measures it; about a minute."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from scorer import Scorer
+
+    out = tmp_path / "model"
+    out.mkdir()
+    (out / "MODEL_CARD.md").write_text("kept\n")
+    env = {**os.environ, "TELLTALE_DATA": str(shared_data)}
+    proc = subprocess.run([sys.executable, "-m", "scorer.cli", "train", "--quick", "--out", str(out)],
+                          capture_output=True, text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"model written to {out}" in proc.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # no staging folder left
+    assert sorted(p.name for p in out.iterdir()) == sorted(train.MODEL_FILES + ("MODEL_CARD.md",))
+    meta = json.loads((out / "telltale.json").read_text())
+    assert meta["training"]["quick"] and meta["thresholds"]["sentence"] != 0.5  # calibrated, not provisional
+    result = Scorer.load(out).score("The council met on Tuesday. It voted to extend the night buses.")
+    assert 0.0 <= result.article.probability <= 1.0
+
+    report = tmp_path / "eval.json"
+    proc = subprocess.run([sys.executable, "-m", "scorer.cli", "eval", "--model", str(out), "--limit", "200",
+                           "--out", str(report)], capture_output=True, text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dev = json.loads(report.read_text())["dev"]
+    assert 0 < dev["sentences"] < 2000 and 0.0 <= dev["sentence_auc"] <= 1.0
