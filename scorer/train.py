@@ -276,13 +276,13 @@ def train(args) -> Path:
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    root = data.data_dir(args.data)
     final = Path(args.out)
     # Written to a staging folder beside --out and moved in only when complete, so an
     # interrupted run leaves the model that was there (the shipped one by default) intact.
     out = final.parent / f".{final.name}.partial"
     try:
         final.mkdir(parents=True, exist_ok=True)
+        root = data.data_dir(args.data)  # after --out: both fail before minutes of work
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
     except OSError as exc:
