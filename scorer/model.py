@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -421,7 +422,9 @@ def _build(folder: Path, precision: str):
             from peft import PeftModel
             from safetensors.torch import load_file
 
-            encoder = PeftModel.from_pretrained(build_encoder(), str(folder)).merge_and_unload()
+            with warnings.catch_warnings():  # peft calls a transformers method deprecated in v5
+                warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing", category=FutureWarning)
+                encoder = PeftModel.from_pretrained(build_encoder(), str(folder)).merge_and_unload()
             model = build_net(encoder)
             model.load_heads(load_file(str(folder / "heads.safetensors")))
             return model.eval()

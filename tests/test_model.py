@@ -213,3 +213,12 @@ def test_a_broken_adapter_file_is_a_load_error(tmp_path):
     (folder / "adapter_model.safetensors").write_bytes(b"not safetensors")
     with pytest.raises(ModelLoadError, match="Could not load"):
         load_detector(folder, precision="int8")
+
+
+def test_loading_the_reference_path_warns_about_nothing():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_detector(MODEL, threads=1, precision="fp32")
+    assert [str(w.message) for w in caught] == []
