@@ -42,7 +42,9 @@ DELEGATED = {
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # the sub-command's own usage, not the top level's
+        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_INPUT
@@ -86,12 +88,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p.add_argument("--threads", type=_positive_int, default=None, help="torch CPU threads (default: all cores)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the report (default: when writing to a terminal and NO_COLOR is unset)")
-    p.set_defaults(run=run_score)
+    p.set_defaults(run=run_score, parser=p)
 
     chosen = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in DELEGATED.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(run=_delegate, module=module)
+        p.set_defaults(run=_delegate, module=module, parser=p)
         if name == chosen:
             try:
                 importlib.import_module(module).add_arguments(p)

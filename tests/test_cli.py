@@ -321,3 +321,9 @@ def test_input_over_the_file_limit_exits_2(tmp_path):
     proc = telltale("score", str(at_limit))
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "larger than" not in err and "binary" in err, err
+
+
+def test_a_mistyped_option_gets_its_command_usage():
+    proc = telltale("score", "article.txt", "--formt", "html")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "usage: telltale score" in err and "unrecognized arguments: --formt html" in err
