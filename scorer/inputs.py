@@ -93,8 +93,10 @@ def html_to_text(html: str) -> str:
     """
     import trafilatura
 
+    # favor_precision: a front page or a page of links gives no text, rather than its
+    # navigation and teasers joined into a made-up "article"
     text = trafilatura.extract(html, include_comments=False, include_tables=False,
-                               include_images=False, deduplicate=False)
+                               include_images=False, deduplicate=False, favor_precision=True)
     if not text or not text.strip():
         raise EmptyInputError(
             "No article text was found in this HTML page (it may be a front page, an empty shell "

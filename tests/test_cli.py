@@ -327,3 +327,9 @@ def test_a_mistyped_option_gets_its_command_usage():
     proc = telltale("score", "article.txt", "--formt", "html")
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "usage: telltale score" in err and "unrecognized arguments: --formt html" in err
+
+
+def test_a_front_page_of_links_is_not_an_article(fixtures):
+    proc = telltale("score", str(fixtures / "front-page.html"), *model_args())
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "No article text was found" in err and err.count("\n") == 1, err
