@@ -4,6 +4,7 @@ import { installFakeExt, settle } from "./fake-ext.js";
 
 const ext = installFakeExt();
 const badge = {};
+ext.action.setBadgeBackgroundColor = async ({ color }) => { badge.color = color; };
 ext.action.setBadgeText = async ({ text }) => { badge.text = text; };
 ext.action.setTitle = async ({ title }) => { badge.title = title; };
 let listener = null;
@@ -20,9 +21,9 @@ test("the badge counts every passage with a highlight, and names the error", asy
   assert.equal(badge.text, "2");
   await fromTab({ type: "tab-state", status: "done", markedPassages: 0 });
   assert.equal(badge.text, "");
-  await fromTab({ type: "tab-state", status: "error", errorKind: "language" });
+  await fromTab({ type: "tab-state", status: "error", errorKind: "unreachable" });
   assert.equal(badge.text, "!");
-  assert.match(badge.title, /not in English/);
+  assert.match(badge.title, /could not be reached/);
   await fromTab({ type: "tab-state", status: "done", markedPassages: 1, partial: true });
   assert.equal(badge.text, "1");
   assert.match(badge.title, /part of the article could not be checked/);
@@ -77,4 +78,37 @@ test("a redirect from the server is refused, not followed, and told as a server 
   assert.equal(reply.ok, false);
   assert.equal(reply.error.kind, "server");
   assert.match(reply.error.message, /redirect to another address; Telltale does not follow redirects\. Check the server URL in Options\./);
+});
+
+test("a page that is not in English is no error on the badge: no \"!\", a plain title", async () => {
+  await fromTab({ type: "tab-state", status: "error", errorKind: "unreachable" });
+  assert.equal(badge.text, "!");
+  await fromTab({ type: "tab-state", status: "error", errorKind: "language" });
+  assert.equal(badge.text, "");
+  assert.equal(badge.title, "Telltale: this page is not in English; Telltale only checks English articles");
+  await fromTab({ type: "tab-state", status: "done", markedPassages: 2, partial: true, errorKind: "language" });
+  assert.equal(badge.text, "2");
+  assert.equal(badge.title, "Telltale: 2 flagged passages (part of the article is not in English)");
+});
+
+/** A 404 with the web server's own page, as a Flask server answers an unknown path. */
+const notFound = async () => ({
+  ok: false, status: 404, type: "basic", headers: new Headers({ "Content-Type": "text/html" }),
+  json: async () => { throw new SyntaxError("Unexpected token <"); },
+});
+
+test("a 404 (no Telltale server at that address) says so, in the article's check and in Test connection", async () => {
+  ext.storage.local.data.token = "";
+  globalThis.fetch = notFound;
+  const reply = await fromTab({ type: "score", paragraphs: ["One."] });
+  assert.equal(reply.ok, false);
+  assert.equal(reply.error.kind, "not-found");
+  assert.equal(reply.error.message, "No Telltale server at this address; check the Server URL in Settings.");
+  await fromTab({ type: "tab-state", status: "error", errorKind: "not-found" });
+  assert.equal(badge.title, "Telltale: no Telltale server at the address in Settings");
+  const info = await new Promise((resolve) => {
+    listener({ type: "server-info", serverUrl: "http://127.0.0.1:8765/other", token: "" },
+      { url: "chrome-extension://fake/options.html" }, resolve);
+  });
+  assert.deepEqual(info, { ok: false, error: { kind: "not-found", message: "No Telltale server at this address; check the Server URL in Settings." } });
 });

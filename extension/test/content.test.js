@@ -128,7 +128,7 @@ test("a part that fails keeps the marks of the parts that came back", async () =
   reset();
   const paragraphs = Array.from({ length: 45 }, (_, i) => `Officials in Leeds said on day ${i + 1} that the garbled report ${i + 1} is late.`);
   serve((ps, i) => (i === 1
-    ? { ok: false, error: { kind: "language", message: "Not English." } }
+    ? { ok: false, error: { kind: "too-large", message: "Too large." } }
     : { ok: true, result: fakeScore(ps) }));
   const dom = articlePage(paragraphs);
   await loadContentScript(dom);
@@ -137,7 +137,7 @@ test("a part that fails keeps the marks of the parts that came back", async () =
   assert.equal(scores().length, 3, "the other parts are still sent");
   assert.equal(state.failedParts, 1);
   assert.equal(state.totalParts, 3);
-  assert.equal(state.error.kind, "language");
+  assert.equal(state.error.kind, "too-large");
   assert.equal(state.counts.highlighted, 25, "marks of parts 1 and 3");
   assert.equal(badges().at(-1).partial, true);
 
@@ -149,6 +149,104 @@ test("a part that fails keeps the marks of the parts that came back", async () =
   assert.equal(scores().length, 2, "a server that is down is not asked again");
   assert.equal(down.counts.highlighted, 20);
   assert.equal(down.error.kind, "unreachable");
+});
+
+test("a page that declares another language is not sent on its own; the first refusal stops the rest", async () => {
+  const paragraphs = Array.from({ length: 45 }, (_, i) => `Officials in Leeds said on day ${i + 1} that the garbled report ${i + 1} is late.`);
+  const withLang = (lang, url) => {
+    const dom = articlePage(paragraphs, url);
+    if (lang === null) dom.window.document.documentElement.removeAttribute("lang");
+    else dom.window.document.documentElement.setAttribute("lang", lang);
+    return dom;
+  };
+  reset();
+  await loadContentScript(withLang("fr", "http://news.test/fr"));
+  const french = await stateWhen(finished);
+  assert.equal(scores().length, 0, "nothing sent");
+  assert.equal(french.status, "error", "the state a refusal from the server ends in");
+  assert.equal(french.error.kind, "language");
+  assert.equal(badges().at(-1).errorKind, "language");
+
+  // A click (Rescan) sends it anyway (the page may say so wrongly); the server's refusal of
+  // the first part is the answer for the rest too.
+  serve(() => ({ ok: false, error: { kind: "language", message: "Not English." } }));
+  await ext.dispatch({ type: "rescan" });
+  const refused = await stateWhen((s) => s.status === "error" && scores().length > 0);
+  assert.equal(refused.error.kind, "language");
+  assert.equal(scores().length, 1, "one part, not all three");
+
+  // Refused after a part came back: the marks stay, the rest is not sent.
+  reset();
+  serve((ps, i) => (i === 0 ? { ok: true, result: fakeScore(ps) } : { ok: false, error: { kind: "language", message: "Not English." } }));
+  await loadContentScript(withLang(null, "http://news.test/mixed"));
+  const mixed = await stateWhen(finished);
+  assert.equal(mixed.status, "done");
+  assert.equal(scores().length, 2);
+  assert.equal(mixed.error.kind, "language");
+  assert.equal(mixed.counts.highlighted, 20);
+
+  for (const [lang, url] of [[null, "http://news.test/nolang"], ["en-GB", "http://news.test/gb"], ["und", "http://news.test/und"]]) {
+    reset();
+    await loadContentScript(withLang(lang, url));
+    assert.equal((await stateWhen(finished)).status, "done", `lang=${lang}`);
+    assert.equal(scores().length, 3, `lang=${lang}: sent as before`);
+  }
+});
+
+test("screen readers hear once that marks were placed, and how to reach them; the focus stays", async () => {
+  const status = (doc) => {
+    const host = doc.querySelector("telltale-ui");
+    return host ? host.shadowRoot.querySelector("[role=status][aria-live=polite]") : null;
+  };
+  reset();
+  const dom = articlePage(Array.from({ length: 6 }, (_, i) => `Officials in Leeds met on day ${i + 1} to discuss the new bridge `
+    + `over the river; the council said the ${i % 2 ? "" : "garbled "}plans would be published in the spring.`), "http://news.test/announce");
+  const doc = dom.window.document;
+  await loadContentScript(dom);
+  assert.equal((await stateWhen(finished)).counts.highlighted, 3);
+  await settle(400);
+  assert.equal(status(doc).textContent, "Telltale flagged 3 sentences. Press Alt+Shift+J to go to the next one.");
+  assert.equal(doc.activeElement, doc.body, "no focus taken");
+
+  reset();
+  serve((ps) => ({ ok: true, result: fakeScore(ps, () => false) }));
+  const clean = page("clean-article", "http://news.test/announce-clean");
+  await loadContentScript(clean);
+  assert.equal((await stateWhen(finished)).status, "done");
+  await settle(400);
+  const quiet = status(clean.window.document);
+  assert.ok(quiet === null || quiet.textContent === "", "nothing to say without marks");
+});
+
+test("a sentence flagged for a cue, not for its low score, is explained by the cue", async () => {
+  reset();
+  const cue = "Firefighters battled the the flames for hours.";
+  serve((ps) => {
+    const result = fakeScore(ps, () => false);
+    for (const [i, p] of result.passages.entries()) {
+      const s = p.sentences.find((x) => x.text === cue);
+      if (!s) continue;
+      const at = ps[i].indexOf("the the");
+      Object.assign(s, { flagged: true, probability: 0.13,
+        reasons: [{ type: "classifier", probability: 0.13 }, { type: "doubled_word", spans: [[at, at + 7]] }] });
+    }
+    return { ok: true, result };
+  });
+  const dom = articlePage(Array.from({ length: 6 }, (_, i) => `Officials in Leeds met on day ${i + 1} to discuss the new bridge `
+    + `over the river and the plans for the spring.${i === 2 ? ` ${cue}` : ""}`), "http://news.test/cue");
+  await loadContentScript(dom);
+  assert.equal((await stateWhen(finished)).counts.highlighted, 1);
+  const root = dom.window.document.querySelector("telltale-ui").shadowRoot;
+  const button = root.querySelector("button");
+  const description = root.getElementById(button.getAttribute("aria-describedby")).textContent;
+  assert.match(description, /^Flagged: a word is written twice\. The wording alone scores 13%/);
+  assert.doesNotMatch(description + button.textContent, /likely/);
+});
+
+test("the shortcut the announcement names is the manifest's", async () => {
+  const { NEXT_MARK_KEY } = await import("../src/content/render.js");
+  const manifest = JSON.parse(readFileSync(join(PAGES, "..", "..", "src", "manifest.json"), "utf8"));
+  assert.equal(NEXT_MARK_KEY, manifest.commands["next-flagged"].suggested_key.default);
 });
 
 test("a paragraph over the server's limit goes in parts under it, mapped back", async () => {
@@ -364,4 +462,22 @@ test("an orphaned copy (the extension was reloaded) removes its own marks and st
   } finally {
     ext.runtime.id = "fake";
   }
+});
+
+test("the popup's list gets each highlighted sentence with its own number and mark, and the server's thresholds", async () => {
+  reset();
+  await loadContentScript(page());
+  const state = await stateWhen(finished);
+  assert.equal(state.status, "done");
+  const item = state.flagged[0];
+  assert.ok(item.sentences.length > 0);
+  for (const s of item.sentences) {
+    assert.equal(typeof s.text, "string");
+    assert.ok(s.probability > 0 && s.probability <= 1);
+  }
+  const marked = item.sentences.filter((s) => s.markId != null);
+  assert.ok(marked.length > 0, "no listed sentence knows its mark");
+  assert.equal(marked[0].markId, item.markId); // the first mark of the passage is its first marked sentence's
+  assert.equal(new Set(marked.map((s) => s.markId)).size, marked.length);
+  assert.deepEqual(state.thresholds, fakeScore(["x"]).thresholds);
 });

@@ -136,5 +136,6 @@ export function fakeScore(paragraphs, flag = (text) => /Blinkin|garbled/.test(te
       flagged_sentences: sentences.filter((s) => s.flagged).length, sentences };
   });
   return { model: { name: "fake", version: "0" }, threshold: 0.5,
+    thresholds: { sentence: 0.5, passage: 0.5, article: 0.8 }, // as the real server sends them
     article: { probability: 0.3, flagged: false, verdict: "no signs" }, passages };
 }

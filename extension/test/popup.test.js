@@ -64,15 +64,28 @@ test("a clean result shows no note and the clean colour", async () => {
   assert.ok(doc.getElementById("threshold-note").hidden);
 });
 
-test("errors by kind: a non-English page is said so, without the library's advice", async () => {
+test("a non-English page is a plain note, not an error, without the library's advice", async () => {
   const message = "The text looks like German (language code 'de', confidence 99%), not English. ... ScorerConfig(check_language=False) ...";
   ext.onTabMessage = (m) => (m.type === "get-state"
     ? { status: "error", host: "news.test", error: { kind: "language", message, serverUrl: "http://127.0.0.1:8765" } }
     : { ok: true });
   const doc = await loadExtensionPage("popup", { query: "?tab=1" });
-  const text = doc.getElementById("error").textContent;
-  assert.match(text, /not in English; Telltale only reads English/);
-  assert.doesNotMatch(text, /ScorerConfig|could not be reached/);
+  assert.ok(doc.getElementById("error").hidden, "no error box");
+  const note = doc.querySelector("#status p");
+  assert.equal(note.textContent, "This page is not in English; Telltale only checks English articles.");
+  assert.equal(note.className, "muted");
+  assert.doesNotMatch(doc.body.textContent, /ScorerConfig|could not be reached/);
+  assert.doesNotMatch(doc.getElementById("status").textContent, /Rescan/);
+  // A page not sent because it declares another language (<html lang>) may declare it wrongly.
+  ext.onTabMessage = (m) => (m.type === "get-state"
+    ? { status: "error", host: "news.test", error: { kind: "language", declared: "fr", message: "lang=fr" } }
+    : { ok: true });
+  const declared = await loadExtensionPage("popup", { query: "?tab=1" });
+  assert.equal(declared.getElementById("status").textContent,
+    "This page is not in English; Telltale only checks English articles.If it is in English after all, Rescan checks it anyway.");
+});
+
+test("errors by kind", async () => {
   for (const [error, expected] of [
     [{ kind: "unauthorized", tokenSet: false }, /needs a team token/],
     [{ kind: "unauthorized", tokenSet: true }, /refused the team token/],
@@ -80,6 +93,9 @@ test("errors by kind: a non-English page is said so, without the library's advic
     [{ kind: "busy", message: "busy" }, /busy with other articles/],
     [{ kind: "model-unavailable", message: "The model could not be loaded: bad file. Restart it." },
       /cannot check articles\. It says: The model could not be loaded: bad file\. Restart it\./],
+    [{ kind: "not-found", status: 404, message: "No Telltale server at this address; check the Server URL in Settings.",
+      serverUrl: "http://127.0.0.1:8765/v2" },
+    /^No Telltale server at http:\/\/127\.0\.0\.1:8765\/v2; check the Server URL in Settings\.$/],
   ]) {
     ext.onTabMessage = (m) => (m.type === "get-state" ? { status: "error", host: "news.test", error } : { ok: true });
     const d = await loadExtensionPage("popup", { query: "?tab=1" });
@@ -99,12 +115,23 @@ test("Telltale's own failure is told as such, not as the server's or the article
 
 test("a part that failed is reported beside the results of the others", async () => {
   ext.onTabMessage = (m) => (m.type === "get-state"
-    ? doneState({ error: { kind: "language", message: "x" }, failedParts: 1, totalParts: 3 })
+    ? doneState({ error: { kind: "too-large", message: "x" }, failedParts: 1, totalParts: 3 })
     : { ok: true });
   const doc = await loadExtensionPage("popup", { query: "?tab=1" });
   assert.ok(!doc.getElementById("summary").hidden);
   assert.ok(!doc.getElementById("error").hidden);
+  assert.equal(doc.getElementById("error").className, "error");
   assert.match(doc.getElementById("error").textContent, /1 of 3 parts of the article could not be checked/);
+  // Parts refused as not English: a plain note beside the results, not an alert.
+  ext.onTabMessage = (m) => (m.type === "get-state"
+    ? doneState({ error: { kind: "language", message: "x" }, failedParts: 1, totalParts: 3 })
+    : { ok: true });
+  const other = await loadExtensionPage("popup", { query: "?tab=1" });
+  const box = other.getElementById("error");
+  assert.ok(!box.hidden);
+  assert.equal(box.className, "note");
+  assert.equal(box.getAttribute("role"), null);
+  assert.equal(box.textContent, "1 of 3 parts of the article are not in English and were not checked; the marks are for the rest.");
 });
 
 test("site access withheld: the popup says so and asks for it on a click", async () => {
@@ -148,7 +175,7 @@ test("an editor page says why nothing is read", async () => {
   assert.match(doc.getElementById("status").textContent, /an editor, not an article: Telltale does not read what you write/);
   ext.onTabMessage = (m) => (m.type === "get-state" ? { status: "no-article", host: "news.test" } : { ok: true });
   const other = await loadExtensionPage("popup", { query: "?tab=1" });
-  assert.match(other.getElementById("status").textContent, /No article found on this page/);
+  assert.match(other.getElementById("status").textContent, /No article found on this page\. Rescan checks the text on the page anyway\./);
 });
 
 // The buttons. The fake tab answers as the content script would: paused while its host is on

@@ -47,8 +47,12 @@ export function errorKind(status, type, { retryAfter = null, message = "" } = {}
   if (status === 429) return "busy";
   if (status === 503) return "starting";
   if (status === 413) return "too-large";
+  if (status === 404) return "not-found";
   return "server";
 }
+
+/** A 404: the address answers, but not as a Telltale server (a wrong port or path, another site). */
+export const NOT_FOUND_MESSAGE = "No Telltale server at this address; check the Server URL in Settings.";
 
 export const REDIRECT_MESSAGE = "The server answered with a redirect to another address; Telltale does not follow "
   + "redirects. Check the server URL in Options.";
@@ -118,10 +122,13 @@ export async function scoreParagraphs(settings, paragraphs, { fetchImpl = fetch,
   }
   if (!response.ok) {
     const error = body && body.error && typeof body.error === "object" ? body.error : {};
-    const message = typeof error.message === "string" ? error.message.slice(0, 500) : `The server answered HTTP ${response.status}.`;
+    const serverMessage = typeof error.message === "string" ? error.message.slice(0, 500) : `The server answered HTTP ${response.status}.`;
     const type = typeof error.type === "string" ? error.type.slice(0, 60) : "";
     const retryAfter = retryAfterSeconds(response);
-    throw new ServerError(errorKind(response.status, type, { retryAfter, message }), message, response.status, { type, retryAfter });
+    const kind = errorKind(response.status, type, { retryAfter, message: serverMessage });
+    // A 404's text is the web server's own ("The requested URL was not found..."), not for a reader.
+    const message = kind === "not-found" ? NOT_FOUND_MESSAGE : serverMessage;
+    throw new ServerError(kind, message, response.status, { type, retryAfter });
   }
   if (!body || !Array.isArray(body.passages) || !body.article) {
     throw new ServerError("server", `The server at ${settings.serverUrl} did not answer like a Telltale server.`);
@@ -143,6 +150,7 @@ export async function serverInfo(settings, { fetchImpl = fetch, timeoutMs = 1000
   refuseRedirect(response);
   const body = await response.json().catch(() => null);
   if (response.status === 401) throw new ServerError("unauthorized", "Connected, but the token is missing or wrong.", 401);
+  if (response.status === 404) throw new ServerError("not-found", NOT_FOUND_MESSAGE, 404);
   if (!response.ok || !body) throw new ServerError("server", `The server answered HTTP ${response.status}.`, response.status);
   return body;
 }

@@ -12,7 +12,6 @@ const BADGE = {
 };
 
 const ERROR_TITLES = {
-  language: "this page is not in English",
   unauthorized: "the server needs a (different) team token",
   starting: "the server is still starting",
   busy: "the server is busy",
@@ -22,6 +21,7 @@ const ERROR_TITLES = {
   reloaded: "reload the page (Telltale was updated)",
   extension: "something went wrong in Telltale on this page (reload it)",
   unreachable: "the server could not be reached",
+  "not-found": "no Telltale server at the address in Settings",
   timeout: "the server did not answer in time",
 };
 
@@ -33,6 +33,8 @@ async function setBadge(tabId, state) {
     text = "…";
     color = BADGE.busy;
     title = "Telltale: checking this article…";
+  } else if (state.status === "error" && state.errorKind === "language") {
+    title = "Telltale: this page is not in English; Telltale only checks English articles"; // expected: no "!"
   } else if (state.status === "error") {
     text = "!";
     color = BADGE.error;
@@ -41,7 +43,9 @@ async function setBadge(tabId, state) {
     const n = state.markedPassages || 0; // passages with a highlight, as the popup lists them
     text = n > 0 ? String(n) : "";
     title = n > 0 ? `Telltale: ${n} flagged passage${n === 1 ? "" : "s"}` : "Telltale: no flagged passages";
-    if (state.partial) title += " (part of the article could not be checked)";
+    if (state.partial) {
+      title += state.errorKind === "language" ? " (part of the article is not in English)" : " (part of the article could not be checked)";
+    }
   } else if (state.status === "paused") {
     title = "Telltale: paused on this site";
   }

@@ -1,10 +1,20 @@
 // Marks on the page. With the CSS Custom Highlight API (CSS.highlights) the page's markup
-// is untouched: ranges are registered under the names telltale-1..3 (strength) and styled
-// by ::highlight() rules in content.css. Without it, text is wrapped in <telltale-mark>
-// elements that unwrap cleanly (the text nodes are rejoined as they were).
+// is untouched: ranges are registered under the names telltale-1..3 (strength; on a dark
+// background telltale-dark-1..3) and styled by ::highlight() rules in content.css. Without
+// it, text is wrapped in <telltale-mark> elements that unwrap cleanly (the text nodes are
+// rejoined as they were).
+
+import { toneAt } from "./page-tone.js";
 
 export const LEVELS = [1, 2, 3];
+export const TONES = ["light", "dark"];
 const FOCUS = "telltale-focus";
+
+/** The registry name for marks of `level` on a `tone` ("light" or "dark") background. */
+export function highlightName(level, tone = "light") {
+  return tone === "dark" ? `telltale-dark-${level}` : `telltale-${level}`;
+}
+const ALL_NAMES = [...TONES.flatMap((tone) => LEVELS.map((level) => highlightName(level, tone))), FOCUS];
 
 export function highlightApiAvailable(win = globalThis) {
   return Boolean(win.CSS && win.CSS.highlights && typeof win.Highlight === "function");
@@ -15,13 +25,14 @@ export class Highlighter {
     this.doc = doc;
     this.win = doc.defaultView;
     this.useApi = useApi;
-    this.marks = []; // {id, range, level, info, wrappers}
+    this.marks = []; // {id, range, level, tone, info, wrappers}
     this.visible = true;
   }
 
   add(id, range, level, info) {
-    const mark = { id, range, level, info, wrappers: [] };
-    if (!this.useApi) mark.wrappers = wrapAndSpan(this.doc, range, id, level);
+    // Colours for the background the mark is on, whatever the reader's colour scheme.
+    const mark = { id, range, level, tone: toneAt(range.startContainer), info, wrappers: [] };
+    if (!this.useApi) mark.wrappers = wrapAndSpan(this.doc, range, mark);
     this.marks.push(mark);
     this.render();
     return mark;
@@ -50,17 +61,19 @@ export class Highlighter {
     if (!this.useApi) return;
     try {
       const registry = this.win.CSS.highlights;
-      for (const level of LEVELS) {
-        const ranges = this.visible ? this.marks.filter((m) => m.level === level).map((m) => m.range) : [];
-        if (ranges.length) registry.set(`telltale-${level}`, new this.win.Highlight(...ranges));
-        else registry.delete(`telltale-${level}`);
+      for (const tone of TONES) {
+        for (const level of LEVELS) {
+          const ranges = this.visible ? this.marks.filter((m) => m.level === level && m.tone === tone).map((m) => m.range) : [];
+          if (ranges.length) registry.set(highlightName(level, tone), new this.win.Highlight(...ranges));
+          else registry.delete(highlightName(level, tone));
+        }
       }
     } catch {
       // The API exists but refuses our ranges (e.g. a browser's content-script sandbox):
       // fall back to wrappers for the marks made so far and from now on.
       this.useApi = false;
       for (const m of this.marks) {
-        m.wrappers = wrapAndSpan(this.doc, m.range, m.id, m.level);
+        m.wrappers = wrapAndSpan(this.doc, m.range, m);
         for (const w of m.wrappers) w.toggleAttribute("data-hidden", !this.visible);
       }
     }
@@ -76,16 +89,30 @@ export class Highlighter {
     }
   }
 
-  /** The mark under the viewport point (x, y), or null. */
-  markAt(x, y) {
+  /**
+   * The mark under the viewport point (x, y), or null. `target` (optional): the element
+   * actually under the point (the event's target); a mark counts only when it is that
+   * element's own text, not one covered by something else (a sticky header, a banner).
+   */
+  markAt(x, y, target = null) {
     if (!this.visible) return null;
     for (const mark of this.marks) {
       if (mark.range.collapsed) continue;
+      if (target && !holds(mark.range, target)) continue;
       for (const rect of mark.range.getClientRects()) {
         if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) return mark;
       }
     }
     return null;
+  }
+}
+
+/** Does the element `target` hold text of `range` (or lie inside it)? */
+function holds(range, target) {
+  try {
+    return range.intersectsNode(target);
+  } catch {
+    return false;
   }
 }
 
@@ -99,7 +126,7 @@ export function removeLeftovers(doc) {
   const win = doc.defaultView;
   if (highlightApiAvailable(win)) {
     try {
-      for (const name of [...LEVELS.map((l) => `telltale-${l}`), FOCUS]) win.CSS.highlights.delete(name);
+      for (const name of ALL_NAMES) win.CSS.highlights.delete(name);
     } catch {
       // a registry that refuses us has none of our marks either
     }
@@ -110,7 +137,7 @@ export function removeLeftovers(doc) {
  * Wrap the text of `range` in <telltale-mark> elements, one per text node touched. They are
  * not focusable: the keyboard reaches each mark once, through the UI's list of buttons.
  */
-export function wrapRange(doc, range, id, level) {
+export function wrapRange(doc, range, id, level, tone = "light") {
   const nodes = [];
   const root = range.commonAncestorContainer;
   if (root.nodeType === 3) nodes.push(root);
@@ -129,6 +156,7 @@ export function wrapRange(doc, range, id, level) {
     const el = doc.createElement("telltale-mark");
     el.dataset.id = String(id);
     el.dataset.level = String(level);
+    if (tone === "dark") el.dataset.tone = "dark";
     node.parentNode.insertBefore(el, node);
     el.appendChild(node);
     wrappers.push(el);
@@ -141,8 +169,8 @@ export function wrapRange(doc, range, id, level) {
  * and a collapsed mark reads as one the page took away (every page change would anchor all
  * marks again).
  */
-function wrapAndSpan(doc, range, id, level) {
-  const wrappers = wrapRange(doc, range, id, level);
+function wrapAndSpan(doc, range, { id, level, tone }) {
+  const wrappers = wrapRange(doc, range, id, level, tone);
   if (wrappers.length) {
     range.setStartBefore(wrappers[0]);
     range.setEndAfter(wrappers[wrappers.length - 1]);

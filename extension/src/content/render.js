@@ -1,7 +1,7 @@
 // Anchor the flagged sentences of a scan's result onto the live page, mark them, and sum the
 // result up for the popup.
 
-import { percent, reasonsText, strength, verdictHeadline, verdictText } from "../shared/describe.js";
+import { sentenceExplanation, strength, verdictHeadline, verdictText } from "../shared/describe.js";
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { anchorSentences } from "./mapping.js";
 import { countResult, flaggedItems, verdictFor } from "./results.js";
@@ -28,19 +28,18 @@ export function render(session, current, index = buildTextIndex(document.body)) 
     const { anchored, missed } = anchorSentences(index, current.selectors[passage.index], paragraph, items);
     unanchored += missed.length;
     passage.anchoredIds = [];
+    passage.markOf = new Map(); // sentence -> its mark's id, for the popup's list
     for (const { item, range } of anchored) {
       const s = item.sentence;
       const info = {
         probability: Number(s.probability) || 0,
-        title: `Telltale: ${Number(s.probability) >= 0.85 ? "very likely" : "likely"} machine-translated or garbled`,
-        probabilityText: `This sentence: ${percent(s.probability)} likely machine-translated or garbled`,
+        ...sentenceExplanation(s, paragraph, { threshold: shownThreshold, passageFlagged: passage.flagged }),
         articleText: `Article verdict: ${verdict}`,
-        reasons: reasonsText(s.reasons, paragraph),
-        label: `${percent(s.probability)}, ${s.text.slice(0, 80)}`,
         passage: passage.index,
       };
       highlighter.add(++id, range, strength(s.probability, shownThreshold), info);
       passage.anchoredIds.push(id);
+      passage.markOf.set(s, id);
     }
   }
   current.unanchored = unanchored;
@@ -52,7 +51,25 @@ export function render(session, current, index = buildTextIndex(document.body)) 
   dropOwnMutations(session);
 }
 
-/** The scan's result as the popup shows it. */
+// The "next flagged sentence" command's key: manifest.json's suggested key (a content script
+// cannot read the one the reader may have set instead).
+export const NEXT_MARK_KEY = "Alt+Shift+J";
+
+/**
+ * Tell screen-reader users politely that marks were placed and how to reach them: once a
+ * scan ends with marks, and not again for the same page and count.
+ */
+export function announceMarks(session) {
+  const n = session.highlighter.marks.length;
+  if (n === 0 || !session.highlighter.visible) return;
+  const message = `Telltale flagged ${n === 1 ? "1 sentence" : `${n} sentences`}. `
+    + `Press ${NEXT_MARK_KEY} to go to ${n === 1 ? "it" : "the next one"}.`;
+  const key = `${location.href}\n${message}`;
+  if (session.announced === key) return;
+  session.announced = key;
+  session.ui.announce(message);
+}
+
 /**
  * Show a result at hand again (settings changed, or the page re-rendered its markup) without
  * asking the server; ends "done", or "error" if anchoring fails. `pageIndex` (optional) gives
@@ -67,6 +84,7 @@ export function renderAgain(session, current, pageIndex = null) {
   }
 }
 
+/** The scan's result as the popup shows it. */
 export function summary(session, current) {
   const { settings } = session;
   const counts = countResult(current.result, current.items);
@@ -86,7 +104,14 @@ export function summary(session, current) {
       flagged: p.flagged,
       snippet: p.sentences.map((s) => s.text).join(" ").slice(0, 160),
       markId: p.anchoredIds && p.anchoredIds.length ? p.anchoredIds[0] : null,
+      // the highlighted sentences, each with the number its tooltip shows and its mark
+      sentences: p.sentences.map((s) => ({
+        text: s.text, probability: Number(s.probability) || 0, markId: p.markOf?.get(s) ?? null,
+      })),
     })),
+    // the server's thresholds (one-part results only: a merged article's probability is an
+    // average of its parts', not judged against them)
+    ...(current.result.thresholds ? { thresholds: current.result.thresholds } : {}),
     model: current.result.model,
     ...current.partial, // parts that failed: {error, failedParts, totalParts}
   };

@@ -7,17 +7,19 @@ import { loadSettings, isSkipped } from "../shared/settings.js";
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { extractArticle } from "./extract.js";
 import { isEditorPage } from "./editable.js";
+import { declaredLanguage, declaresOtherLanguage } from "./page-language.js";
 import { firstParagraphInView, locateParagraphs } from "./mapping.js";
 import { chunkParagraphs, mergeResults, orderChunks, toUtf16Offsets } from "./results.js";
 import { joinLongParagraphs, splitLongParagraphs } from "./long-paragraphs.js";
 import { articleElement } from "./changes.js";
 import { errorOf, setState } from "./session.js";
 import { stopIfOrphaned } from "./orphan.js";
-import { clearMarks, render, summary } from "./render.js";
+import { announceMarks, clearMarks, render, summary } from "./render.js";
 
 // Errors that concern one part of the article: the other parts are still worth sending.
-// Not "server": a URL that points at another web server would get every part.
-const PART_ERRORS = new Set(["language", "empty", "too-large"]);
+// Not "server": a URL that points at another web server would get every part. Nor
+// "language": the rest of an article in another language is refused alike.
+const PART_ERRORS = new Set(["empty", "too-large"]);
 
 /** Check the page: read the settings, extract the article and have it scored (when allowed). */
 export async function run(session, { force = false } = {}) {
@@ -69,6 +71,14 @@ async function scanPage(session, gen, force) {
     setState(session, { status: "no-article", editor: true });
     return;
   }
+  if (!force && declaresOtherLanguage(document)) {
+    // The state the server's refusal would end in, without sending the page to hear it.
+    forget(session);
+    const lang = declaredLanguage(document);
+    const message = `The page says it is in another language (lang="${lang}"), not English.`;
+    setState(session, { status: "error", error: { kind: "language", declared: lang, message } });
+    return;
+  }
   const article = extractArticle(document, { quickCheck: !force });
   if (gen !== session.generation) return;
   if (!article || article.paragraphs.length === 0) {
@@ -115,4 +125,5 @@ async function scanPage(session, gen, force) {
   // Parts that failed do not throw away the marks of those that came back.
   current.partial = failed.length ? { error: failed[0], failedParts: chunks.length - current.parts.length, totalParts: chunks.length } : null;
   setState(session, { ...summary(session, current), status: "done" });
+  announceMarks(session);
 }

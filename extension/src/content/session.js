@@ -18,6 +18,7 @@ export function createSession(doc = document) {
     state: { status: "idle" }, // what the popup reads (get-state) and the badge shows
     lastUrl: location.href,
     lastArticleKey: "",
+    announced: "", // the last "Telltale flagged N sentences" said to screen readers, with its page
     stopped: false, // orphaned after an extension reload (see orphan.js)
     observer: null, // the page's MutationObserver (follow-page.js)
     changes: null, // the SettleTimer that runs the page-change checks (follow-page.js)

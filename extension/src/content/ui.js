@@ -1,6 +1,13 @@
 // The tooltip and its keyboard access, in a shadow root on a zero-size fixed host element
-// (so the page's layout and styles do not touch it, nor it theirs). All text is set with
+// (so the page's layout and styles do not touch it, nor it theirs), and a polite live
+// region that tells screen-reader users the marks are there. All text is set with
 // textContent; nothing from the server is ever parsed as HTML.
+
+import { tipPosition } from "./tip-position.js";
+
+// Before a live region's text changes it must be in the accessibility tree a moment, or
+// screen readers miss the change.
+const ANNOUNCE_DELAY_MS = 300;
 
 const STYLE = `
 :host { all: initial; }
@@ -45,8 +52,11 @@ export class TelltaleUI {
     style.textContent = STYLE;
     this.tip = el(doc, "div", { class: "tip", role: "tooltip", id: "telltale-tip", hidden: "" });
     this.list = el(doc, "ul", { class: "sr", "aria-label": "Telltale: flagged sentences" });
-    this.root.append(style, this.tip, this.list);
+    this.status = el(doc, "div", { class: "sr", role: "status", "aria-live": "polite" });
+    this.root.append(style, this.tip, this.list, this.status);
     this.current = null;
+    this.follow = false; // the tooltip follows its mark when the page scrolls (keyboard, popup)
+    this.announceTimer = 0;
   }
 
   attach() {
@@ -55,21 +65,39 @@ export class TelltaleUI {
 
   detach() {
     this.hide();
+    this.doc.defaultView.clearTimeout(this.announceTimer);
+    this.status.textContent = "";
     this.host.remove();
   }
 
-  /** Keyboard access: one focusable button (in a list item) per mark, in page order, read by screen readers. */
+  /** Say `message` politely (after what the screen reader is reading; the focus stays put). */
+  announce(message) {
+    this.attach();
+    const win = this.doc.defaultView;
+    win.clearTimeout(this.announceTimer);
+    this.status.textContent = "";
+    this.announceTimer = win.setTimeout(() => { this.status.textContent = message; }, ANNOUNCE_DELAY_MS);
+  }
+
+  /**
+   * Keyboard access: one focusable button (in a list item) per mark, in page order, read by
+   * screen readers; each described by its own mark's explanation (a hidden element beside it),
+   * not by the shared tooltip, which holds whatever was shown last.
+   */
   setMarks(marks, { onFocus, onBlur }) {
     this.list.replaceChildren();
     marks.forEach((mark, i) => {
       const item = el(this.doc, "li", {});
-      const b = el(this.doc, "button", { type: "button", "aria-describedby": "telltale-tip" });
+      const descId = `telltale-desc-${mark.id}`;
+      const b = el(this.doc, "button", { type: "button", "aria-describedby": descId });
       b.textContent = `Flagged sentence ${i + 1} of ${marks.length}: ${mark.info.label}`;
       b.dataset.id = String(mark.id);
       b.addEventListener("focus", () => onFocus(mark));
       b.addEventListener("blur", () => onBlur(mark));
       b.addEventListener("keydown", (e) => { if (e.key === "Escape") this.hide(); });
-      item.append(b);
+      const desc = el(this.doc, "span", { id: descId, hidden: "" });
+      desc.textContent = description(mark.info);
+      item.append(b, desc);
       this.list.append(item);
     });
   }
@@ -80,8 +108,11 @@ export class TelltaleUI {
     return Boolean(b);
   }
 
-  /** Show the tooltip for `mark` beside `rect` (a DOMRect in viewport coordinates). */
-  show(mark, rect) {
+  /**
+   * Show the tooltip for `mark` against `anchor` (see tipPosition: {box, line, x} in viewport
+   * coordinates, or a rect). `follow`: it moves with its mark when the page scrolls.
+   */
+  show(mark, anchor, { follow = false } = {}) {
     const { info } = mark;
     if (this.current !== mark) {
       const bar = el(this.doc, "div", { class: "bar", "aria-hidden": "true" });
@@ -103,23 +134,27 @@ export class TelltaleUI {
       );
       this.current = mark;
     }
+    this.follow = follow;
     this.tip.hidden = false;
     this.attach();
     const view = this.doc.defaultView;
     const tipRect = this.tip.getBoundingClientRect();
-    const w = tipRect.width || 300;
-    const h = tipRect.height || 120;
-    let left = Math.min(Math.max(8, rect.left), view.innerWidth - w - 8);
-    let top = rect.bottom + 8;
-    if (top + h > view.innerHeight - 8) top = Math.max(8, rect.top - h - 8);
-    this.tip.style.left = `${Math.max(8, left)}px`;
+    const size = { width: tipRect.width || 300, height: tipRect.height || 120 };
+    const { left, top } = tipPosition(anchor, size, { width: view.innerWidth, height: view.innerHeight });
+    this.tip.style.left = `${left}px`;
     this.tip.style.top = `${top}px`;
   }
 
   hide() {
     this.tip.hidden = true;
     this.current = null;
+    this.follow = false;
   }
+}
+
+/** A mark's explanation in one line, for its button's description. */
+function description(info) {
+  return [info.title, info.probabilityText, ...info.reasons].filter(Boolean).join(". ") + ".";
 }
 
 function el(doc, tag, attrs) {

@@ -3,10 +3,14 @@
 import { ext } from "../shared/ext.js";
 import {
   DEFAULTS, hostPattern, insecureServerWarning, isLoopbackServer, loadSettings, normalizeHost, normalizeServerUrl, saveSettings,
+  startCommand,
 } from "../shared/settings.js";
+import { serverThresholdOf, thresholdView } from "./threshold.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("form");
+let serverThreshold = null; // the server's own sentence threshold, once /v1/info told it
+let ownThreshold = null; // the user's own, kept while the box is unchecked
 
 function say(text, kind) {
   const m = $("message");
@@ -15,8 +19,21 @@ function say(text, kind) {
 }
 
 function syncThreshold() {
-  $("threshold").disabled = !$("customThreshold").checked;
-  $("thresholdValue").textContent = $("customThreshold").checked ? Number($("threshold").value).toFixed(2) : "server default";
+  const custom = $("customThreshold").checked;
+  const view = thresholdView({ custom, own: ownThreshold, server: serverThreshold });
+  $("threshold").disabled = !custom;
+  $("threshold").hidden = view.value == null;
+  if (view.value != null) $("threshold").value = Number(view.value).toFixed(2); // the slider's steps
+  $("thresholdValue").textContent = view.label;
+}
+
+/** Ask the saved server for its own threshold (for the slider while it is the server's); quietly. */
+async function loadServerThreshold(serverUrl, token) {
+  const reply = await ext.runtime.sendMessage({ type: "server-info", serverUrl, token }).catch(() => null);
+  const t = reply && reply.ok ? serverThresholdOf(reply.info) : null;
+  if (t == null) return;
+  serverThreshold = t;
+  syncThreshold();
 }
 
 /** Warn (without refusing it) about a server reached over plain http:// across the network. */
@@ -36,11 +53,13 @@ async function fill() {
   $("serverUrl").value = s.serverUrl;
   $("token").value = s.token;
   $("customThreshold").checked = s.threshold != null;
-  $("threshold").value = String(s.threshold ?? 0.7);
+  ownThreshold = s.threshold;
+  if (s.threshold != null) $("threshold").value = String(s.threshold);
   for (const r of form.elements.mode) r.checked = r.value === s.mode;
   $("skipSites").value = s.skipSites.join("\n");
   syncThreshold();
   syncServerWarning();
+  loadServerThreshold(s.serverUrl, s.token);
 }
 
 /**
@@ -67,27 +86,48 @@ form.addEventListener("submit", (e) => {
     $("serverUrl").focus();
     return;
   }
-  save(serverUrl, requestPermission(serverUrl));
+  const permission = requestPermission(serverUrl); // first: still within the click
+  // Until the user answers the browser's prompt nothing is saved: say so, not an earlier "Saved.".
+  say(isLoopbackServer(serverUrl) ? "Saving…" : `Asking for permission to reach ${new URL(serverUrl).host}…`);
+  save(serverUrl, permission);
 });
 
 async function save(serverUrl, permission) {
   const granted = await permission.catch(() => false);
   if (!granted) {
-    say(`Telltale needs your permission to reach ${new URL(serverUrl).origin}; not saved.`, "error");
+    say(`Permission to reach ${new URL(serverUrl).host} was refused, so nothing was saved. `
+      + "Press Save again and allow it when the browser asks.", "error");
     return;
   }
   const skipSites = [...new Set($("skipSites").value.split(/\s+/).map(normalizeHost).filter(Boolean))];
-  await saveSettings({
+  const settings = {
     serverUrl,
     token: $("token").value.trim(),
     threshold: $("customThreshold").checked ? Number($("threshold").value) : null,
     mode: form.elements.mode.value === "click" ? "click" : "auto",
     skipSites,
-  });
+  };
+  try {
+    await saveSettings(settings);
+    const stored = await loadSettings();
+    if (stored.serverUrl !== serverUrl || stored.threshold !== settings.threshold) throw new Error("the browser kept the old values");
+  } catch (err) {
+    say(`Could not save the settings (${String(err.message || err).replace(/\.$/, "")}). Try again.`, "error");
+    return;
+  }
   $("serverUrl").value = serverUrl;
   $("skipSites").value = skipSites.join("\n");
   syncServerWarning();
   say("Saved.", "ok");
+}
+
+/** Why a server could not be reached, with advice for who can act on it: its owner, or the user checking the address. */
+function unreachableText(serverUrl, allowed) {
+  const command = startCommand(serverUrl);
+  if (command === "make serve") return `Cannot reach ${serverUrl}. Is the server running (make serve)?`;
+  if (command) return `Cannot reach ${serverUrl}. Is the server running on this computer (${command})?`;
+  return `Cannot reach ${serverUrl}. Check the address, or ask whoever runs the server whether it is up.`
+    + (allowed ? "" : " A new address needs Save first, to give Telltale permission to reach it.");
 }
 
 $("test").addEventListener("click", async () => {
@@ -104,13 +144,30 @@ $("test").addEventListener("click", async () => {
     .catch(() => null);
   if (!reply) say("The extension's background script did not answer; reload the extension.", "error");
   else if (!reply.ok && reply.error.kind === "unreachable") {
-    say(`Cannot reach ${serverUrl}. Is the server running (make serve)? A team server needs Save first (permission).`, "error");
+    const allowed = isLoopbackServer(serverUrl)
+      || await ext.permissions.contains({ origins: [hostPattern(serverUrl)] }).catch(() => false);
+    say(unreachableText(serverUrl, allowed), "error");
+  } else if (!reply.ok && reply.error.kind === "not-found") {
+    say(`No Telltale server at ${serverUrl}; check the Server URL.`, "error");
   } else if (!reply.ok) say(reply.error.message, "error");
-  else if (!reply.info.ready) say("Connected; the model is still loading.", "ok");
-  else say(`Connected: model ${reply.info.model?.name ?? "?"} ${reply.info.model?.version ?? ""}.`, "ok");
+  else {
+    const t = serverThresholdOf(reply.info);
+    if (t != null) {
+      serverThreshold = t;
+      syncThreshold();
+    }
+    if (!reply.info.ready) say("Connected; the model is still loading.", "ok");
+    else say(`Connected: model ${reply.info.model?.name ?? "?"} ${reply.info.model?.version ?? ""}.`, "ok");
+  }
 });
 
+// Any edit makes an earlier "Saved." (or error) untrue: clear it.
+form.addEventListener("input", () => say(""));
+form.addEventListener("change", () => say(""));
 $("serverUrl").addEventListener("input", syncServerWarning);
 $("customThreshold").addEventListener("change", syncThreshold);
-$("threshold").addEventListener("input", syncThreshold);
+$("threshold").addEventListener("input", () => {
+  ownThreshold = Number($("threshold").value);
+  syncThreshold();
+});
 fill();

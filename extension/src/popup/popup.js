@@ -3,14 +3,17 @@
 // down. It asks the tab's content script for its state; all text goes in as textContent.
 
 import { ext } from "../shared/ext.js";
-import { percent, verdictNote, verdictTone } from "../shared/describe.js";
-import { hostPattern, loadSettings, setSitePaused } from "../shared/settings.js";
+import { verdictNote, verdictTone } from "../shared/describe.js";
+import { hostPattern, loadSettings, setSitePaused, startCommand } from "../shared/settings.js";
+import { articleScoreLine, listedPassage, verdictAdvice } from "./wording.js";
+import { nextFlaggedShortcut } from "./shortcut.js";
 
 const $ = (id) => document.getElementById(id);
 let tabId = null;
 let lastState = null;
 let pollTimer = 0;
 let startedOnClick = false;
+let shortcut = "";
 
 async function currentTabId() {
   // ?tab=<id> lets the popup page be opened as a tab for a given page (tests, debugging).
@@ -35,7 +38,7 @@ function para(text, cls) {
 // shown only where it helps a reader of a web page (limits, a broken model), not where it is
 // advice for the Python library's users.
 const ERROR_TEXT = {
-  language: () => "This page is not in English; Telltale only reads English.",
+  "not-found": (e) => `No Telltale server at ${e.serverUrl || "this address"}; check the Server URL in Settings.`,
   empty: () => "Telltale found no text to check in this article.",
   "too-large": (e) => `This article is larger than the server accepts. ${e.message}`,
   starting: () => "The Telltale server is still starting (loading its model). Press Rescan in a few seconds.",
@@ -52,24 +55,54 @@ const ERROR_TEXT = {
   reloaded: (e) => e.message,
 };
 
+// A page that is not in English is expected, not a failure: a plain note, no error styling.
+const NOT_ENGLISH = "This page is not in English; Telltale only checks English articles.";
+
+const code = (text) => Object.assign(document.createElement("code"), { textContent: text });
+
+/** What to do about a server that does not answer: start it when it is the user's own, else check the address. */
+function serverDownAdvice(serverUrl) {
+  let command = null;
+  try {
+    command = startCommand(serverUrl);
+  } catch {
+    command = null;
+  }
+  if (command === "make serve") {
+    const how = para("Start it in the Telltale folder with ");
+    how.append(code("make serve"), " (or ", code("telltale serve"),
+      "), wait for “ready”, then press Rescan. A team server’s address goes in Settings.");
+    return how;
+  }
+  if (command) {
+    const how = para("Start it in the Telltale folder with ");
+    how.append(code(command), " (", code("make serve"), " starts it at the default address), wait for “ready”, then press Rescan.");
+    return how;
+  }
+  return para("Check the Server URL in Settings, or ask whoever runs the server whether it is up; then press Rescan.");
+}
+
 function errorBox(error, serverUrl, partial = null) {
   const box = $("error");
   box.replaceChildren();
+  const neutral = error.kind === "language";
+  box.className = neutral ? "note" : "error";
+  if (neutral) box.removeAttribute("role");
+  else box.setAttribute("role", "alert");
   if (partial) {
-    box.append(para(`${partial.failedParts} of ${partial.totalParts} parts of the article could not be checked; the marks are for the rest.`));
+    box.append(para(neutral
+      ? `${partial.failedParts} of ${partial.totalParts} parts of the article are not in English and were not checked; the marks are for the rest.`
+      : `${partial.failedParts} of ${partial.totalParts} parts of the article could not be checked; the marks are for the rest.`));
   }
   if (error.kind === "unreachable" || error.kind === "timeout") {
     box.append(para(error.kind === "timeout"
       ? `The Telltale server at ${serverUrl} did not answer in time.`
       : `Cannot reach the Telltale server at ${serverUrl}.`));
-    const how = para("Start it in the Telltale folder with ");
-    const code = document.createElement("code");
-    code.textContent = "make serve";
-    how.append(code, " (or ", Object.assign(document.createElement("code"), { textContent: "telltale serve" }),
-      "), wait for “ready”, then press Rescan. A team server’s address goes in Settings.");
-    box.append(how);
+    box.append(serverDownAdvice(serverUrl));
+  } else if (neutral) {
+    if (!partial) box.append(para(NOT_ENGLISH));
   } else if (Object.hasOwn(ERROR_TEXT, error.kind)) {
-    box.append(para(ERROR_TEXT[error.kind](error)));
+    box.append(para(ERROR_TEXT[error.kind]({ ...error, serverUrl })));
   } else {
     box.append(para(`Telltale could not check this article: ${error.message}`));
   }
@@ -127,14 +160,20 @@ function render(state, settings) {
     case "no-article":
       status.append(para(state.editor
         ? "This page is an editor, not an article: Telltale does not read what you write."
-        : "No article found on this page.", "muted"));
+        : "No article found on this page. Rescan checks the text on the page anyway.", "muted"));
       break;
     case "idle":
     case "extracting":
       status.append(para("Reading the article…", "muted"));
       break;
     case "error":
-      errorBox(state.error || { kind: "extension", message: "unknown error" }, state.error?.serverUrl || settings.serverUrl);
+      if (state.error?.kind === "language") {
+        status.append(para(NOT_ENGLISH, "muted"));
+        // Not sent, as the page declares another language: it may say so wrongly.
+        if (state.error.declared) status.append(para("If it is in English after all, Rescan checks it anyway.", "muted"));
+      } else {
+        errorBox(state.error || { kind: "extension", message: "unknown error" }, state.error?.serverUrl || settings.serverUrl);
+      }
       break;
     case "done":
       if (state.error) errorBox(state.error, state.error.serverUrl || settings.serverUrl, state);
@@ -151,17 +190,22 @@ function render(state, settings) {
   }
   if (state.counts) {
     const verdict = $("verdict");
-    verdict.textContent = state.verdictText;
-    verdict.className = verdictTone(state.verdict, state.counts);
-    const note = state.status === "scoring" ? "" : verdictNote(state.verdict, state.counts);
+    const provisional = state.status === "scoring"; // parts still to come may change it
+    verdict.textContent = provisional ? `${state.verdictText} (so far)` : state.verdictText;
+    verdict.className = provisional ? "provisional" : verdictTone(state.verdict, state.counts);
+    const note = provisional ? "" : verdictNote(state.verdict, state.counts);
     $("verdict-note").textContent = note;
     show("verdict-note", Boolean(note));
+    const advice = provisional ? "" : verdictAdvice(state);
+    $("verdict-advice").textContent = advice;
+    show("verdict-advice", Boolean(advice));
     $("threshold-note").textContent = state.serverVerdict
       ? `Judged at your own threshold (${Number(state.threshold).toFixed(2)}, in Settings). At its own, the server says: ${state.serverVerdictText}.`
       : "";
     show("threshold-note", Boolean(state.serverVerdict));
-    $("probability").textContent = `Article: ${percent(state.probability)} likely machine-translated or garbled`
-      + (state.status === "scoring" ? " (so far)" : "");
+    const score = articleScoreLine(state);
+    $("probability").textContent = score;
+    show("probability", Boolean(score));
     const counts = $("counts");
     counts.replaceChildren();
     const rows = [
@@ -186,20 +230,27 @@ function render(state, settings) {
       const li = document.createElement("li");
       const b = document.createElement("button");
       b.type = "button";
-      const prob = document.createElement("span");
-      prob.className = "prob";
-      prob.textContent = percent(item.probability);
-      b.append(prob, item.snippet + (item.snippet.length >= 160 ? "…" : ""));
-      if (item.markId == null) {
+      const shown = listedPassage(item);
+      if (shown.percent) {
+        const prob = document.createElement("span");
+        prob.className = "prob";
+        prob.textContent = shown.percent;
+        b.append(prob);
+      }
+      b.append(shown.text);
+      if (shown.markId == null) {
         b.disabled = true;
         b.title = "This passage could not be found on the page any more.";
       } else {
-        b.addEventListener("click", () => ext.tabs.sendMessage(tabId, { type: "scroll-to", markId: item.markId }).catch(() => {}));
+        b.addEventListener("click", () => ext.tabs.sendMessage(tabId, { type: "scroll-to", markId: shown.markId }).catch(() => {}));
       }
       li.append(b);
       list.append(li);
     }
     show("flagged-section", (state.flagged || []).length > 0);
+    const marked = Boolean(state.counts.highlighted) && state.highlightsVisible !== false;
+    $("shortcut").textContent = shortcut ? `On the page, ${shortcut} moves to the next flagged sentence.` : "";
+    show("shortcut", marked && Boolean(shortcut));
   }
   $("toggle").hidden = !(state.counts && state.counts.highlighted);
   $("toggle").textContent = state.highlightsVisible === false ? "Show highlights" : "Hide highlights";
@@ -236,6 +287,7 @@ async function refresh() {
 
 async function main() {
   tabId = await currentTabId();
+  shortcut = await nextFlaggedShortcut().catch(() => "");
   $("options").addEventListener("click", (e) => {
     e.preventDefault();
     ext.runtime.openOptionsPage();

@@ -26,7 +26,33 @@ export function normalizeServerUrl(value) {
     throw new Error("The server URL must start with http:// or https://");
   }
   if (url.search || url.hash) throw new Error("The server URL cannot have a ?query or #fragment.");
-  return url.origin + url.pathname.replace(/\/+$/, "");
+  return url.origin + serverPath(url.pathname);
+}
+
+// The server's own endpoints: a URL pasted with one of them means the server above it.
+const ENDPOINT_PATH = /(?:\/v1(?:\/(?:score|info))?|\/healthz)\/*$/i;
+
+/** A URL's path without trailing slashes and the endpoint a user may have pasted with it. */
+function serverPath(pathname) {
+  return pathname.replace(/\/+$/, "").replace(ENDPOINT_PATH, "").replace(/\/+$/, "");
+}
+
+/** Whether a (normalized) server URL is the default one: the user's own server, started with `make serve`. */
+export function isDefaultServer(serverUrl) {
+  const url = new URL(serverUrl);
+  return isLoopbackServer(serverUrl) && url.protocol === "http:" && url.port === "8765" && url.pathname.replace(/\/+$/, "") === "";
+}
+
+/**
+ * The command that starts the server at `serverUrl` when it runs on this computer:
+ * "make serve" for the default address, "telltale serve --port N" for another port; null
+ * for a server elsewhere (a team's: the user cannot start it).
+ */
+export function startCommand(serverUrl) {
+  if (!isLoopbackServer(serverUrl)) return null;
+  if (isDefaultServer(serverUrl)) return "make serve";
+  const url = new URL(serverUrl);
+  return `telltale serve --port ${url.port || (url.protocol === "https:" ? 443 : 80)}`;
 }
 
 /** Whether a URL's server is covered by the built-in host permissions (loopback). */
