@@ -29,7 +29,9 @@ SCRIPTS = {
     "memory": ["--precisions", "int8,fp32"],
     "startup": ["--precisions", "int8,fp32"],
     "accuracy": ["--precisions", "fp32,bf16,int8", "--limit", "0"],  # the whole dev set (~6 min)
+    "signals_speed": [],  # the article cues alone (no model)
 }
+NO_MODEL = {"signals_speed"}
 QUICK = {
     "latency": ["--repeats", "10"],
     "throughput": ["--sentences", "500"],
@@ -37,6 +39,7 @@ QUICK = {
     "memory": ["--duration", "4"],
     "startup": ["--starts", "1"],
     "accuracy": ["--limit", "1500"],
+    "signals_speed": ["--repeats", "10"],
 }
 
 
@@ -99,6 +102,13 @@ def summarise() -> list[dict]:
                                   f"{d.get('dev.passage_auc', float('nan')):+.4f} / "
                                   f"{d.get('dev.document_auc', float('nan')):+.4f}",
                          "target": f"within {r['bar_auc']}", "bound": ""})
+    if (common.RESULTS / "signals_speed.json").exists():
+        r = load("signals_speed")
+        for row in r["rows"]:
+            if row["copies"] == 1:
+                rows.append({"figure": "article cues alone (no model), one 700-word article, median ms",
+                             "value": f"{row['time']['median_ms']:.1f}",
+                             "target": f"<= {r['target_median_ms']}", "bound": ""})
     return rows
 
 
@@ -116,7 +126,7 @@ def main(argv=None) -> int:
         if name in skip or args.summary_only:
             continue
         cmd = [sys.executable, str(HERE / f"{name}.py"), *extra, *(QUICK[name] if args.quick else [])]
-        if args.model:
+        if args.model and name not in NO_MODEL:
             cmd += ["--model", args.model]
         print(f"\n=== {name}: {' '.join(cmd[1:])}", flush=True)
         if subprocess.run(cmd, cwd=common.REPO).returncode:

@@ -402,11 +402,12 @@ def calibrate(out: Path, root: Path, args) -> None:
 
 
 def _out(args) -> Path:
-    """--out, or its default; a quick (poor) model never replaces the shipped one."""
+    """--out, or its default; a quick (poor) model or calibration never replaces the
+    shipped one (with --calibrate-only, --quick fits on a sample of dev)."""
     from .errors import TelltaleError
 
     if args.out is None:
-        return QUICK_OUT if args.quick and not args.calibrate_only else DEFAULT_MODEL_DIR
+        return QUICK_OUT if args.quick else DEFAULT_MODEL_DIR
     out = Path(args.out)
     if args.quick and out.resolve() == DEFAULT_MODEL_DIR:
         raise TelltaleError(f"--quick makes a poor model and would replace the shipped one in {out}; "

@@ -34,6 +34,8 @@ def info():
         "limits": engine.settings.limits(),
         "auth": bool(current_app.config.get("TELLTALE_AUTH")),
     }
+    if engine.error:  # the type only: the reason (host paths) is in the server log
+        body["error"] = "model_unavailable"
     if engine.ready:
         body["model"] = engine.model_info
         body["threshold"] = engine.thresholds["sentence"]

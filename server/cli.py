@@ -14,8 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from .settings import (DEFAULT_HOST, DEFAULT_PORT, ServerSettings, SettingsError, check_bind,
-                       check_library_environment, check_model_path, check_port_free, log_level, whole_number)
+from .settings import DEFAULT_HOST, DEFAULT_PORT, ServerSettings, SettingsError, check_bind, check_origin
+from .startup import check_library_environment, check_model_path, check_port_free, log_level, whole_number
 
 GUNICORN_CONF = Path(__file__).with_name("gunicorn.conf.py")
 
@@ -76,14 +76,17 @@ def main(args: argparse.Namespace) -> int:
             env["TELLTALE_TORCH_THREADS"] = str(whole_number(torch_threads, name))
         model, name = _option(args, "model", env)
         check_model_path(model, name)
+        _, token_file_name = _option(args, "token_file", env)
         if args.token_file:
             env["TELLTALE_TOKEN_FILE"] = args.token_file
         if args.model:
             env["TELLTALE_MODEL_PATH"] = args.model
         if args.cors_origin:
+            for origin in args.cors_origin:
+                check_origin(origin, "--cors-origin")
             env["TELLTALE_CORS_ORIGINS"] = ",".join(args.cors_origin)
         settings = ServerSettings.from_sources(environ=env)
-        check_bind(host, settings.resolved_token())
+        check_bind(host, settings.resolved_token(token_file_name))
         log_level(env.get("TELLTALE_LOG_LEVEL"))
         check_library_environment()
         check_port_free(host, port)

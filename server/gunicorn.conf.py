@@ -22,7 +22,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from server.settings import SettingsError, log_level, whole_number  # noqa: E402
+from server.settings import SettingsError  # noqa: E402
+from server.startup import log_level, whole_number  # noqa: E402
 
 
 def _checked(check, *args, **kwargs):
@@ -83,8 +84,12 @@ def _cpu_count():
 
 
 def on_starting(server):
-    """Refuse to listen beyond loopback without a token, before any worker starts."""
-    from server.settings import ServerSettings, check_bind, check_library_environment, check_model_path
+    """Before any worker starts: refuse to listen beyond loopback without a token, a model
+    path that is not a folder, and a bad value of the library's own variables (precision,
+    sentence cache; this imports the scorer package in the master, shared with the workers
+    it forks)."""
+    from server.settings import ServerSettings, check_bind
+    from server.startup import check_library_environment, check_model_path
 
     try:
         settings = ServerSettings.from_sources()

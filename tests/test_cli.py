@@ -111,13 +111,19 @@ def test_version():
     assert proc.returncode == 0 and proc.stdout.decode().split() == ["telltale", version("telltale")]
 
 
-def test_a_quick_training_run_never_replaces_the_shipped_model():
+def test_a_quick_training_run_never_replaces_the_shipped_model(tmp_path, monkeypatch):
     from scorer.model import DEFAULT_MODEL_DIR
 
     before = {p.name: p.stat().st_mtime_ns for p in DEFAULT_MODEL_DIR.iterdir()}
     proc = telltale("train", "--quick", "--out", str(DEFAULT_MODEL_DIR))
     err = proc.stderr.decode()
     assert proc.returncode == 2 and err.count("\n") == 1 and "--quick" in err and "shipped" in err, err
+    # a quick recalibration of the default folder: the quick folder (under this test's
+    # TMPDIR), which holds no model
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    proc = telltale("train", "--quick", "--calibrate-only")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "telltale-quick" in err and "no trained model" in err, err
     assert {p.name: p.stat().st_mtime_ns for p in DEFAULT_MODEL_DIR.iterdir()} == before
     help_text = telltale("train", "--help").stdout.decode()
     assert "telltale-quick" in " ".join(help_text.split())  # where --quick writes by default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -96,6 +97,9 @@ def test_broken_model_keeps_answering_503_and_logs_the_reason(tmp_path):
             message = answer.json()["error"]["message"]
             assert "could not be loaded" in message and "server log" in message
             assert "telltale.json" not in message and str(tmp_path) not in message
+        info = requests.get(srv.url + "/v1/info", timeout=5).json()  # the type only, for clients
+        assert info["ready"] is False and info["error"] == "model_unavailable"
+        assert str(tmp_path) not in json.dumps(info)
     finally:
         srv.stop()
     log = srv.log()

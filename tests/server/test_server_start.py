@@ -43,8 +43,13 @@ def test_a_bad_flag_is_named_as_the_flag_and_a_bad_variable_as_the_variable():
     assert "--port" not in err.split("?")[0]  # no argparse usage error about a flag never typed
     assert_refused(serve("--workers", "0"), "--workers")
     assert_refused(serve("--model", "/no/such/model", "--port", str(free_port())), "--model", "not a folder")
-    assert_refused(serve("--token-file", "/no/such/token", "--port", str(free_port())), "/no/such/token",
-                   "cannot be read")
+    err = assert_refused(serve("--token-file", "/no/such/token", "--port", str(free_port())),
+                         "--token-file /no/such/token", "cannot be read")
+    assert "TELLTALE_TOKEN_FILE" not in err
+    assert_refused(serve("--port", str(free_port()), TELLTALE_TOKEN_FILE="/no/such/token"),
+                   "TELLTALE_TOKEN_FILE /no/such/token")
+    err = assert_refused(serve("--cors-origin", "newsroom.example", "--port", str(free_port())), "--cors-origin")
+    assert "TELLTALE_CORS_ORIGINS" not in err
 
 
 @pytest.mark.parametrize("variable,value", [
