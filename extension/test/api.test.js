@@ -117,7 +117,7 @@ test("redirects are not followed: a 3xx (or a browser's opaque redirect) is a se
       (e) => e.kind === "server" && e.message === REDIRECT_MESSAGE, `info ${status} ${type}`);
     assert.equal(infoCalls[0].init.redirect, "manual");
   }
-  assert.match(REDIRECT_MESSAGE, /does not follow redirects\. Check the server URL in Options\./);
+  assert.match(REDIRECT_MESSAGE, /does not follow redirects\. Check the Server URL in Settings\./);
 });
 
 /** A local HTTP server answering with `handler`; its requests are recorded. */

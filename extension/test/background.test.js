@@ -77,7 +77,7 @@ test("a redirect from the server is refused, not followed, and told as a server 
   assert.deepEqual(seen, [{ url: "http://127.0.0.1:8765/v1/score", redirect: "manual" }]);
   assert.equal(reply.ok, false);
   assert.equal(reply.error.kind, "server");
-  assert.match(reply.error.message, /redirect to another address; Telltale does not follow redirects\. Check the server URL in Options\./);
+  assert.match(reply.error.message, /redirect to another address; Telltale does not follow redirects\. Check the Server URL in Settings\./);
 });
 
 test("a page that is not in English is no error on the badge: no \"!\", a plain title", async () => {
@@ -85,7 +85,7 @@ test("a page that is not in English is no error on the badge: no \"!\", a plain 
   assert.equal(badge.text, "!");
   await fromTab({ type: "tab-state", status: "error", errorKind: "language" });
   assert.equal(badge.text, "");
-  assert.equal(badge.title, "Telltale: this page is not in English; Telltale only checks English articles");
+  assert.equal(badge.title, "Telltale: This page is not in English; Telltale only checks English articles.");
   await fromTab({ type: "tab-state", status: "done", markedPassages: 2, partial: true, errorKind: "language" });
   assert.equal(badge.text, "2");
   assert.equal(badge.title, "Telltale: 2 flagged passages (part of the article is not in English)");
@@ -103,12 +103,27 @@ test("a 404 (no Telltale server at that address) says so, in the article's check
   const reply = await fromTab({ type: "score", paragraphs: ["One."] });
   assert.equal(reply.ok, false);
   assert.equal(reply.error.kind, "not-found");
-  assert.equal(reply.error.message, "No Telltale server at this address; check the Server URL in Settings.");
-  await fromTab({ type: "tab-state", status: "error", errorKind: "not-found" });
-  assert.equal(badge.title, "Telltale: no Telltale server at the address in Settings");
+  assert.equal(reply.error.message, "No Telltale server at http://127.0.0.1:8765; check the Server URL in Settings.");
+  await fromTab({ type: "tab-state", status: "error", errorKind: "not-found", serverUrl: reply.error.serverUrl });
+  assert.equal(badge.title, "Telltale: No Telltale server at http://127.0.0.1:8765; check the Server URL in Settings.");
   const info = await new Promise((resolve) => {
     listener({ type: "server-info", serverUrl: "http://127.0.0.1:8765/other", token: "" },
       { url: "chrome-extension://fake/options.html" }, resolve);
   });
-  assert.deepEqual(info, { ok: false, error: { kind: "not-found", message: "No Telltale server at this address; check the Server URL in Settings." } });
+  assert.deepEqual(info, { ok: false, error: { kind: "not-found",
+    message: "No Telltale server at http://127.0.0.1:8765/other; check the Server URL in Settings." } });
+});
+
+test("the content script is told the shortcut the browser has now, or none when the reader removed it", async () => {
+  const ask = () => fromTab({ type: "get-shortcut" });
+  ext.commands.getAll = async () => [{ name: "toggle-highlights", shortcut: "Alt+Shift+H" }, { name: "next-flagged", shortcut: "Ctrl+Period" }];
+  try {
+    assert.deepEqual(await ask(), { shortcut: "Ctrl+Period" });
+    ext.commands.getAll = async () => [{ name: "next-flagged", shortcut: "" }];
+    assert.deepEqual(await ask(), { shortcut: "" });
+    ext.commands.getAll = async () => { throw new Error("no commands"); };
+    assert.deepEqual(await ask(), { shortcut: "" });
+  } finally {
+    delete ext.commands.getAll;
+  }
 });

@@ -1,8 +1,10 @@
-// The tooltip's words for a marked sentence (shared/describe.js): a verdict and its number
-// that agree, the number said once, and no function words listed as "odd".
+// The tooltip's words for a marked sentence (content/explain.js): a verdict and its number
+// that agree, the number said once, and no function words listed as "odd"; percentages
+// (shared/describe.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { percent, reasonText, sentenceExplanation } from "../src/shared/describe.js";
+import { percent } from "../src/shared/describe.js";
+import { reasonText, sentenceExplanation } from "../src/content/explain.js";
 
 const THRESHOLD = 0.856; // the server's sentence threshold in the audit
 
@@ -84,4 +86,32 @@ test("odd word choices leave out function words and single letters; only those: 
     { threshold: THRESHOLD });
   assert.deepEqual(only.reasons, []);
   assert.doesNotMatch(only.title, /odd word/i);
+});
+
+test("a cue's title and its line agree: one table for both", () => {
+  const said = (reason, paragraph = "x") => {
+    const e = sentenceExplanation({ text: paragraph, probability: 0.2, reasons: [reason] }, paragraph, { threshold: THRESHOLD });
+    return { title: e.title, line: e.reasons[0] };
+  };
+  // Fewer than two usable names: neither says "two ways".
+  for (const names of [[], ["Blinkin"], ["Blinkin", 7], undefined]) {
+    assert.deepEqual(said({ type: "name_variants", names }), {
+      title: "Flagged: a name is spelled in different ways", line: "A name is spelled in different ways in the article" },
+    JSON.stringify(names));
+  }
+  assert.deepEqual(said({ type: "name_variants", names: ["Blinken", "Blinkin"] }), {
+    title: "Flagged: a name is spelled two ways", line: "Name spelled two ways: Blinken / Blinkin" });
+  assert.deepEqual(said({ type: "name_variants", names: ["Blinken", "Blinkin", "Blinkn"] }), {
+    title: "Flagged: a name is spelled several ways", line: "Name spelled several ways: Blinken / Blinkin / Blinkn" });
+  assert.deepEqual(said({ type: "truncated_sentence", message: "dangling sentence fragment" }), {
+    title: "Flagged: a stray fragment of a sentence", line: "A stray fragment of a sentence" });
+  assert.deepEqual(said({ type: "truncated_sentence", message: "ends mid-sentence" }), {
+    title: "Flagged: the paragraph stops mid-sentence", line: "The paragraph stops mid-sentence" });
+  assert.deepEqual(said({ type: "brand_new_cue" }), { title: "Flagged: brand new cue", line: "Other cue: brand new cue" });
+  // The server's cues before the detector's odd words, whatever their order.
+  const para = "Firefighters battled the the flames with determination.";
+  const e = sentenceExplanation({ text: para, probability: 0.2, reasons: [
+    { type: "suspicious_words", spans: [spanOf(para, "determination")] }, { type: "doubled_word", spans: [spanOf(para, "the the")] }] },
+  para, { threshold: THRESHOLD });
+  assert.equal(e.title, "Flagged: a word is written twice");
 });

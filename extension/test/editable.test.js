@@ -6,7 +6,7 @@ import { JSDOM } from "jsdom";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractArticle } from "../src/content/extract.js";
-import { isEditable, isEditorPage, isTyping } from "../src/content/editable.js";
+import { EDITABLE, isEditable, isEditorPage, isTyping } from "../src/content/editable.js";
 import { PAGES, loadPage } from "./helpers.js";
 import { fakeScore, installFakeExt, loadContentScript, settle } from "./fake-ext.js";
 
@@ -164,6 +164,54 @@ test("auto mode: while the user types in an editable element the changed article
   await stateWhen((s) => s.status === "done" && scores().length > sent);
   assert.ok(scores().at(-1).paragraphs.includes(update));
   assert.ok(!sentText().includes(DRAFT));
+});
+
+test("auto mode: a single-page site's new address while a search box keeps the focus drops the old article at once; its scan waits", async () => {
+  reset();
+  const dom = new JSDOM(readFileSync(join(PAGES, "garbled-article.html"), "utf8"), { url: "http://news.test/spa/first" });
+  const doc = dom.window.document;
+  doc.body.insertAdjacentHTML("afterbegin", `<form role="search"><input type="search" id="q"></form>`);
+  await loadContentScript(dom);
+  const first = await stateWhen(finished);
+  assert.equal(first.status, "done");
+  assert.ok(first.counts.markedPassages > 0 && doc.querySelectorAll("telltale-mark").length > 0);
+  const sent = scores().length;
+  // The reader searches: Enter, and the site shows the results page by pushState while the
+  // box keeps the focus.
+  const box = doc.getElementById("q");
+  box.focus();
+  box.value = "bridge";
+  doc.querySelector("article").replaceChildren(Object.assign(doc.createElement("p"), { textContent: "Results for bridge: 3 stories." }));
+  dom.window.history.pushState({}, "", "/spa/search?q=bridge");
+  const moved = await stateWhen((s) => s.url.endsWith("/spa/search?q=bridge"));
+  assert.equal(moved.status, "idle");
+  assert.equal(moved.counts, undefined, "the old article's verdict and counts are gone");
+  assert.equal(doc.querySelectorAll("telltale-mark").length, 0, "and its marks");
+  const badge = ext.sent.filter((m) => m.type === "tab-state").at(-1);
+  assert.deepEqual([badge.status, badge.markedPassages], ["idle", 0], "and the badge's number");
+  await settle(400);
+  assert.equal(scores().length, sent, "the new page's scan waits while the user types");
+  box.blur();
+  const after = await stateWhen((s) => finished(s) && s.url.endsWith("/spa/search?q=bridge"));
+  assert.notEqual(after.status, "idle", "looked at once the focus left");
+  assert.equal(doc.activeElement, doc.body);
+});
+
+test("a scan tells an editor page from an article once (the check reads all of the page's text)", async () => {
+  reset();
+  const dom = articleWith("", "http://news.test/one-check");
+  const doc = dom.window.document;
+  // The editor check looks for the live page's editable regions (extraction removes them
+  // from its clone, whose body is another element).
+  const querySelectorAll = doc.body.querySelectorAll.bind(doc.body);
+  let checks = 0;
+  doc.body.querySelectorAll = (selector) => { if (selector === EDITABLE) checks++; return querySelectorAll(selector); };
+  await loadContentScript(dom);
+  assert.equal((await stateWhen(finished)).status, "done");
+  assert.equal(checks, 1);
+  await ext.dispatch({ type: "rescan" });
+  assert.equal((await stateWhen((s) => s.status === "done")).status, "done");
+  assert.equal(checks, 2, "once more for a rescan");
 });
 
 test("an editor page (designMode) sends nothing, automatically or on a click, and says why", async () => {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { utf16Index } from "../src/shared/offsets.js";
 import { toUtf16Offsets } from "../src/content/results.js";
-import { reasonText } from "../src/shared/describe.js";
+import { reasonText } from "../src/content/explain.js";
 import { buildTextIndex } from "../src/anchoring/text-index.js";
 import { anchorSentences, locateParagraphs } from "../src/content/mapping.js";
 import { fromHtml, rangeText } from "./helpers.js";

@@ -127,20 +127,77 @@ test("Test connection: `make serve` only for the default server; others are told
     return message(doc);
   };
   const down = { ok: false, error: { kind: "unreachable", message: "Cannot reach" } };
-  assert.equal(await testWith("http://127.0.0.1:8765", down), "Cannot reach http://127.0.0.1:8765. Is the server running (make serve)?");
-  assert.equal(await testWith("http://127.0.0.1:9100", down),
-    "Cannot reach http://127.0.0.1:9100. Is the server running on this computer (telltale serve --port 9100)?");
+  // The same advice as the popup's (shared/notices.js), with this page's next step.
+  assert.equal(await testWith("http://127.0.0.1:8765", down), "Cannot reach the Telltale server at http://127.0.0.1:8765. "
+    + "Start it in the Telltale folder with make serve (or telltale serve), wait for “ready”, then test the connection again. "
+    + "A team server’s address goes in Settings.");
+  assert.equal(await testWith("http://127.0.0.1:9100", down), "Cannot reach the Telltale server at http://127.0.0.1:9100. "
+    + "Start it in the Telltale folder with telltale serve --port 9100 (make serve starts it at the default address), "
+    + "wait for “ready”, then test the connection again.");
   ext.hasPermission = false;
   try {
     assert.equal(await testWith("https://telltale.team.example", down),
-      "Cannot reach https://telltale.team.example. Check the address, or ask whoever runs the server whether it is up. "
-      + "A new address needs Save first, to give Telltale permission to reach it.");
+      "Cannot reach the Telltale server at https://telltale.team.example. Check the Server URL in Settings, or ask whoever "
+      + "runs the server whether it is up; then test the connection again. A new address needs Save first, to give Telltale "
+      + "permission to reach it.");
   } finally {
     ext.hasPermission = true;
   }
-  assert.equal(await testWith("https://telltale.team.example", down),
-    "Cannot reach https://telltale.team.example. Check the address, or ask whoever runs the server whether it is up.");
-  const notFound = { ok: false, error: { kind: "not-found", message: "No Telltale server at this address; check the Server URL in Settings." } };
-  assert.equal(await testWith("http://127.0.0.1:8765/api", notFound), "No Telltale server at http://127.0.0.1:8765/api; check the Server URL.");
+  assert.equal(await testWith("https://telltale.team.example", down), "Cannot reach the Telltale server at https://telltale.team.example. "
+    + "Check the Server URL in Settings, or ask whoever runs the server whether it is up; then test the connection again.");
+  const notFound = { ok: false, error: { kind: "not-found", message: "No Telltale server at http://127.0.0.1:8765/api; check the Server URL in Settings." } };
+  assert.equal(await testWith("http://127.0.0.1:8765/api", notFound), "No Telltale server at http://127.0.0.1:8765/api; check the Server URL in Settings.");
   ext.onSend = () => undefined;
+});
+
+test("Test connection: a server whose model could not be loaded needs a restart, by whoever runs it; it is not \"still loading\"", async () => {
+  const doc = await loadExtensionPage("options");
+  const testWith = async (serverUrl, info) => {
+    ext.onSend = (m) => (m.type === "server-info" ? { ok: true, info } : undefined);
+    doc.getElementById("serverUrl").value = serverUrl;
+    doc.getElementById("test").click();
+    await settle();
+    return { text: message(doc), kind: doc.getElementById("message").className };
+  };
+  const failed = { ready: false, error: "model_unavailable" };
+  assert.deepEqual(await testWith("https://telltale.team.example", failed), { kind: "error",
+    text: "The Telltale server at https://telltale.team.example could not load its model, so it cannot check articles. "
+      + "It needs a restart: ask whoever runs it." });
+  assert.deepEqual(await testWith("http://127.0.0.1:8765", failed), { kind: "error",
+    text: "The Telltale server at http://127.0.0.1:8765 could not load its model, so it cannot check articles. "
+      + "Restart it (make serve) and look at its log for the reason." });
+  assert.deepEqual(await testWith("http://127.0.0.1:8765", { ready: false }), { kind: "ok", text: "Connected; the model is still loading." });
+  ext.onSend = () => undefined;
+});
+
+test("the slider's \"server default\" is the saved server's threshold: not one only tested, and the new one's once saved", async () => {
+  ext.storage.sync.data.serverUrl = "http://127.0.0.1:8765";
+  ext.storage.sync.data.threshold = null;
+  const THRESHOLDS = { "http://127.0.0.1:8765": 0.856, "http://127.0.0.1:9100": 0.7 };
+  ext.onSend = (m) => (m.type === "server-info"
+    ? { ok: true, info: { ready: true, model: { name: "m", version: "1" }, thresholds: { sentence: THRESHOLDS[m.serverUrl] } } }
+    : undefined);
+  const doc = await loadExtensionPage("options");
+  const shown = () => doc.getElementById("thresholdValue").textContent;
+  try {
+    assert.equal(shown(), "server default (0.86)");
+    type(doc, "serverUrl", "http://127.0.0.1:9100");
+    doc.getElementById("test").click();
+    await settle();
+    assert.match(message(doc), /^Connected/);
+    assert.equal(shown(), "server default (0.86)", "the tested server is not in use yet");
+    submit(doc);
+    await settle();
+    assert.equal(message(doc), "Saved.");
+    assert.equal(shown(), "server default (0.70)", "the saved server's own");
+    // A saved server that does not answer: no other server's number.
+    ext.onSend = () => undefined;
+    type(doc, "serverUrl", "http://127.0.0.1:9200");
+    submit(doc);
+    await settle();
+    assert.equal(shown(), "server default");
+  } finally {
+    ext.onSend = () => undefined;
+    ext.storage.sync.data.serverUrl = "http://127.0.0.1:8765";
+  }
 });

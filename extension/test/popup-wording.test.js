@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { installFakeExt, loadExtensionPage, settle } from "./fake-ext.js";
-import { articleScoreLine, shownPercent } from "../src/popup/wording.js";
+import { articleScoreLine } from "../src/popup/wording.js";
 
 const ext = installFakeExt();
 
@@ -28,14 +28,6 @@ async function popupFor(s) {
 }
 
 const visibleText = (doc, id) => (doc.getElementById(id).hidden ? "" : doc.getElementById(id).textContent);
-
-test("percentages shown are never 0% or 100%", () => {
-  assert.equal(shownPercent(1), "99%");
-  assert.equal(shownPercent(0.999), "99%");
-  assert.equal(shownPercent(0), "1%");
-  assert.equal(shownPercent(0.004), "1%");
-  assert.equal(shownPercent(0.58), "58%");
-});
 
 test("the whole-article score never contradicts the verdict", async () => {
   // "Some passages look garbled" over an article score of 86%: no "Article: 86% likely...".

@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { installFakeExt, loadExtensionPage, settle } from "./fake-ext.js";
-import { REDIRECT_MESSAGE } from "../src/background/api.js";
 
 const ext = installFakeExt();
 // After the fake: src/shared/ext.js reads it when first imported.
-const { setSitePaused } = await import("../src/shared/settings.js");
+const { isSkipped, setSitePaused } = await import("../src/shared/settings.js");
+const { REDIRECT_MESSAGE } = await import("../src/background/api.js");
 
 const count = (doc, name) => doc.querySelector(`dd[data-count='${name}']`).textContent;
 
@@ -115,23 +115,24 @@ test("Telltale's own failure is told as such, not as the server's or the article
 
 test("a part that failed is reported beside the results of the others", async () => {
   ext.onTabMessage = (m) => (m.type === "get-state"
-    ? doneState({ error: { kind: "too-large", message: "x" }, failedParts: 1, totalParts: 3 })
+    ? doneState({ error: { kind: "too-large", message: "x" }, refusedParts: 1, unsentParts: 0, totalParts: 3 })
     : { ok: true });
   const doc = await loadExtensionPage("popup", { query: "?tab=1" });
   assert.ok(!doc.getElementById("summary").hidden);
   assert.ok(!doc.getElementById("error").hidden);
   assert.equal(doc.getElementById("error").className, "error");
-  assert.match(doc.getElementById("error").textContent, /1 of 3 parts of the article could not be checked/);
-  // Parts refused as not English: a plain note beside the results, not an alert.
+  assert.match(doc.getElementById("error").textContent, /^1 of 3 parts of the article could not be checked; the marks are for the 2 parts checked\./);
+  // The last part refused as not English: a plain note beside the results, not an alert.
+  // (A refusal before the last part, with the rest not sent: content-popup.test.js.)
   ext.onTabMessage = (m) => (m.type === "get-state"
-    ? doneState({ error: { kind: "language", message: "x" }, failedParts: 1, totalParts: 3 })
+    ? doneState({ error: { kind: "language", message: "x" }, refusedParts: 1, unsentParts: 0, totalParts: 3 })
     : { ok: true });
   const other = await loadExtensionPage("popup", { query: "?tab=1" });
   const box = other.getElementById("error");
   assert.ok(!box.hidden);
   assert.equal(box.className, "note");
   assert.equal(box.getAttribute("role"), null);
-  assert.equal(box.textContent, "1 of 3 parts of the article are not in English and were not checked; the marks are for the rest.");
+  assert.equal(box.textContent, "1 of 3 parts of the article is not in English and was not checked; the marks are for the 2 parts checked.");
 });
 
 test("site access withheld: the popup says so and asks for it on a click", async () => {
@@ -166,7 +167,7 @@ test("a redirect from the server is shown like other server errors, with what to
   const doc = await loadExtensionPage("popup", { query: "?tab=1" });
   assert.ok(!doc.getElementById("error").hidden);
   assert.match(doc.getElementById("error").textContent,
-    /could not check this article: The server answered with a redirect to another address; Telltale does not follow redirects\. Check the server URL in Options\./);
+    /could not check this article: The server answered with a redirect to another address; Telltale does not follow redirects\. Check the Server URL in Settings\./);
 });
 
 test("an editor page says why nothing is read", async () => {
@@ -199,7 +200,7 @@ function fakeTab(host = "news.test") {
       return { visible: tab.visible };
     }
     if (m.type !== "get-state") return { ok: true };
-    const paused = (ext.storage.sync.data.skipSites || []).some((s) => host === s || host.endsWith(`.${s}`));
+    const paused = isSkipped(host, ext.storage.sync.data.skipSites); // the content script's own rule
     return paused ? { status: "paused", host } : doneState({ host, highlightsVisible: tab.visible });
   };
   return tab;

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { chunkParagraphs, countResult, flaggedItems, mergeResults, orderChunks, verdictFor } from "../src/content/results.js";
-import { reasonText, reasonsText, strength, verdictHeadline, verdictNote, verdictText, verdictTone } from "../src/shared/describe.js";
+import { strength, verdictHeadline, verdictNote, verdictText, verdictTone } from "../src/shared/describe.js";
+import { reasonText, reasonsText } from "../src/content/explain.js";
 import { isSkipped, normalizeHost, normalizeServerUrl, withDefaults } from "../src/shared/settings.js";
 
 const sentence = (probability, flagged, extra = {}) => ({ start: 0, end: 5, text: "Hello", probability, flagged, reasons: [], ...extra });

@@ -3,6 +3,8 @@
 // 308 would send the paragraphs on to another address), and turns every failure into
 // {kind, message} for the popup.
 
+import { notFound, unreachable } from "../shared/notices.js";
+
 export const TIMEOUT_MS = 60000;
 /** At most this long is waited for a busy or starting server's Retry-After, once. */
 export const MAX_RETRY_WAIT_MS = 5000;
@@ -51,11 +53,8 @@ export function errorKind(status, type, { retryAfter = null, message = "" } = {}
   return "server";
 }
 
-/** A 404: the address answers, but not as a Telltale server (a wrong port or path, another site). */
-export const NOT_FOUND_MESSAGE = "No Telltale server at this address; check the Server URL in Settings.";
-
 export const REDIRECT_MESSAGE = "The server answered with a redirect to another address; Telltale does not follow "
-  + "redirects. Check the server URL in Options.";
+  + "redirects. Check the Server URL in Settings.";
 
 /**
  * Requests go out with redirect: "manual": a redirect comes back as an opaque response
@@ -109,7 +108,7 @@ export async function scoreParagraphs(settings, paragraphs, { fetchImpl = fetch,
     if (controller.signal.aborted) {
       throw new ServerError("timeout", `The server at ${settings.serverUrl} took longer than ${timeoutMs / 1000} s to answer.`);
     }
-    throw new ServerError("unreachable", `Cannot reach the Telltale server at ${settings.serverUrl}.`);
+    throw new ServerError("unreachable", unreachable(settings.serverUrl));
   } finally {
     clearTimeout(timer);
   }
@@ -127,7 +126,7 @@ export async function scoreParagraphs(settings, paragraphs, { fetchImpl = fetch,
     const retryAfter = retryAfterSeconds(response);
     const kind = errorKind(response.status, type, { retryAfter, message: serverMessage });
     // A 404's text is the web server's own ("The requested URL was not found..."), not for a reader.
-    const message = kind === "not-found" ? NOT_FOUND_MESSAGE : serverMessage;
+    const message = kind === "not-found" ? notFound(settings.serverUrl) : serverMessage;
     throw new ServerError(kind, message, response.status, { type, retryAfter });
   }
   if (!body || !Array.isArray(body.passages) || !body.article) {
@@ -145,12 +144,12 @@ export async function serverInfo(settings, { fetchImpl = fetch, timeoutMs = 1000
       headers, credentials: "omit", cache: "no-store", redirect: "manual", signal: AbortSignal.timeout(timeoutMs),
     });
   } catch {
-    throw new ServerError("unreachable", `Cannot reach the Telltale server at ${settings.serverUrl}.`);
+    throw new ServerError("unreachable", unreachable(settings.serverUrl));
   }
   refuseRedirect(response);
   const body = await response.json().catch(() => null);
   if (response.status === 401) throw new ServerError("unauthorized", "Connected, but the token is missing or wrong.", 401);
-  if (response.status === 404) throw new ServerError("not-found", NOT_FOUND_MESSAGE, 404);
+  if (response.status === 404) throw new ServerError("not-found", notFound(settings.serverUrl), 404);
   if (!response.ok || !body) throw new ServerError("server", `The server answered HTTP ${response.status}.`, response.status);
   return body;
 }

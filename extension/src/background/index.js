@@ -1,9 +1,12 @@
 // The background script (a service worker in Chrome, an event page in Firefox): scores
-// for content scripts, keeps the toolbar badge, and relays the keyboard commands.
+// for content scripts, keeps the toolbar badge, relays the keyboard commands and tells the
+// content script the current "next flagged sentence" shortcut.
 
 import { ext } from "../shared/ext.js";
 import { ServerError, scoreWithRetry, serverInfo } from "./api.js";
 import { loadSettings, normalizeServerUrl } from "../shared/settings.js";
+import { NOT_ENGLISH, notFound, partialTitle } from "../shared/notices.js";
+import { nextFlaggedShortcut } from "../shared/shortcut.js";
 
 const BADGE = {
   flagged: "#c92a2a",
@@ -21,7 +24,6 @@ const ERROR_TITLES = {
   reloaded: "reload the page (Telltale was updated)",
   extension: "something went wrong in Telltale on this page (reload it)",
   unreachable: "the server could not be reached",
-  "not-found": "no Telltale server at the address in Settings",
   timeout: "the server did not answer in time",
 };
 
@@ -34,18 +36,17 @@ async function setBadge(tabId, state) {
     color = BADGE.busy;
     title = "Telltale: checking this article…";
   } else if (state.status === "error" && state.errorKind === "language") {
-    title = "Telltale: this page is not in English; Telltale only checks English articles"; // expected: no "!"
+    title = `Telltale: ${NOT_ENGLISH}`; // expected: no "!"
   } else if (state.status === "error") {
     text = "!";
     color = BADGE.error;
-    title = `Telltale: ${ERROR_TITLES[state.errorKind] || "the server could not be reached or refused the article"}`;
+    title = `Telltale: ${state.errorKind === "not-found" ? notFound(state.serverUrl)
+      : ERROR_TITLES[state.errorKind] || "the server could not be reached or refused the article"}`;
   } else if (state.status === "done") {
     const n = state.markedPassages || 0; // passages with a highlight, as the popup lists them
     text = n > 0 ? String(n) : "";
     title = n > 0 ? `Telltale: ${n} flagged passage${n === 1 ? "" : "s"}` : "Telltale: no flagged passages";
-    if (state.partial) {
-      title += state.errorKind === "language" ? " (part of the article is not in English)" : " (part of the article could not be checked)";
-    }
+    if (state.partial) title += ` ${partialTitle(state.errorKind)}`;
   } else if (state.status === "paused") {
     title = "Telltale: paused on this site";
   }
@@ -88,6 +89,11 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
         return { ok: false, error: { kind: err.kind || "extension", message: String(err.message || err) } };
       }
     })().then(sendResponse);
+    return true;
+  }
+  if (message.type === "get-shortcut") {
+    // The content script's announcement names the shortcut; only extension pages can read it.
+    nextFlaggedShortcut().catch(() => "").then((shortcut) => sendResponse({ shortcut }));
     return true;
   }
   if (message.type === "tab-state" && sender.tab) {

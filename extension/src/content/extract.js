@@ -14,10 +14,11 @@ export const MIN_PARAGRAPH_CHARS = 15;
  * The article of `doc` as {title, paragraphs} (paragraphs: strings), or null when
  * Readability finds no article (with quickCheck: or thinks there is none) or the page is an
  * editor. Editable regions (contenteditable, text fields) are left out. `doc` itself is not
- * modified.
+ * modified. `editorChecked`: the caller has just found the page is no editor (the check reads
+ * all of the page's text: once per scan is enough).
  */
-export function extractArticle(doc, { charThreshold = 300, quickCheck = false } = {}) {
-  if (isEditorPage(doc)) return null;
+export function extractArticle(doc, { charThreshold = 300, quickCheck = false, editorChecked = false } = {}) {
+  if (!editorChecked && isEditorPage(doc)) return null;
   // Automatic checks first ask Readability's cheap test, so pages that are plainly not
   // articles (search results, web apps) cost next to nothing.
   if (quickCheck && !isProbablyReaderable(doc, { minContentLength: 100, minScore: 20 })) return null;

@@ -12,7 +12,7 @@ import { isEditable, isTyping } from "./editable.js";
 import { sendBadge } from "./session.js";
 import { stopIfOrphaned } from "./orphan.js";
 import { renderAgain } from "./render.js";
-import { run } from "./scan.js";
+import { leavePage, run } from "./scan.js";
 
 function ownNode(node) {
   const el = node.nodeType === 1 ? node : node.parentElement;
@@ -64,22 +64,28 @@ function waitWhileTyping(session) {
 
 function checkForChanges(session) {
   if (stopIfOrphaned(session)) return;
-  if (waitWhileTyping(session)) return;
-  const { state, settings, scan, watch, highlighter } = session;
-  if (state.status === "scoring" || state.status === "extracting") return session.changes.poke();
+  const { watch } = session;
   if (!sameDocument(location.href, session.lastUrl)) {
-    // Another page of a single-page site: a new scan (in click mode: back to waiting).
+    // Another page of a single-page site: a new scan (in click mode: back to waiting), which
+    // replaces one of the old page still running. While the user types (a search box that
+    // keeps the focus), only the scan waits: the old page's state, marks and badge go now.
     session.lastUrl = location.href;
     watch.reset();
-    run(session);
+    if (waitWhileTyping(session)) leavePage(session);
+    else run(session);
     return;
   }
-  session.lastUrl = location.href;
+  session.lastUrl = location.href; // the same document: at most its #fragment changed
+  if (waitWhileTyping(session)) return;
+  const { state, settings, scan, highlighter } = session;
+  if (state.status === "scoring" || state.status === "extracting") return session.changes.poke();
   // Cheap checks first: the same text as at the last look, or changes only outside the
   // article's element (a ticker, comments), need no Readability run.
   const pageChanged = watch.pageChanged();
   if (!scan) {
-    if (pageChanged && settings && settings.mode === "auto" && state.status === "no-article") run(session);
+    // "idle": a new page whose scan waited for the user to stop typing.
+    const moved = state.status === "idle" && settings && settings.mode === "auto";
+    if (moved || (pageChanged && settings && settings.mode === "auto" && state.status === "no-article")) run(session);
     return;
   }
   let index = null; // the page's text index, built at most once per look

@@ -6,12 +6,12 @@
 
 import { toneAt } from "./page-tone.js";
 
-export const LEVELS = [1, 2, 3];
-export const TONES = ["light", "dark"];
+const LEVELS = [1, 2, 3];
+const TONES = ["light", "dark"];
 const FOCUS = "telltale-focus";
 
 /** The registry name for marks of `level` on a `tone` ("light" or "dark") background. */
-export function highlightName(level, tone = "light") {
+function highlightName(level, tone = "light") {
   return tone === "dark" ? `telltale-dark-${level}` : `telltale-${level}`;
 }
 const ALL_NAMES = [...TONES.flatMap((tone) => LEVELS.map((level) => highlightName(level, tone))), FOCUS];

@@ -1,7 +1,9 @@
 // Anchor the flagged sentences of a scan's result onto the live page, mark them, and sum the
 // result up for the popup.
 
-import { sentenceExplanation, strength, verdictHeadline, verdictText } from "../shared/describe.js";
+import { ext } from "../shared/ext.js";
+import { strength, verdictHeadline, verdictText } from "../shared/describe.js";
+import { sentenceExplanation } from "./explain.js";
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { anchorSentences } from "./mapping.js";
 import { countResult, flaggedItems, verdictFor } from "./results.js";
@@ -51,23 +53,33 @@ export function render(session, current, index = buildTextIndex(document.body)) 
   dropOwnMutations(session);
 }
 
-// The "next flagged sentence" command's key: manifest.json's suggested key (a content script
-// cannot read the one the reader may have set instead).
-export const NEXT_MARK_KEY = "Alt+Shift+J";
-
 /**
  * Tell screen-reader users politely that marks were placed and how to reach them: once a
- * scan ends with marks, and not again for the same page and count.
+ * scan ends with marks, and not again for the same page and count. The shortcut is the one
+ * the browser has now (the background reads it; the reader may have changed it); without
+ * one (removed), no "Press ..." sentence.
  */
-export function announceMarks(session) {
+export async function announceMarks(session) {
+  if (!session.highlighter.marks.length || !session.highlighter.visible) return;
+  const shortcut = await currentShortcut();
   const n = session.highlighter.marks.length;
   if (n === 0 || !session.highlighter.visible) return;
-  const message = `Telltale flagged ${n === 1 ? "1 sentence" : `${n} sentences`}. `
-    + `Press ${NEXT_MARK_KEY} to go to ${n === 1 ? "it" : "the next one"}.`;
+  const message = `Telltale flagged ${n === 1 ? "1 sentence" : `${n} sentences`}.`
+    + (shortcut ? ` Press ${shortcut} to go to ${n === 1 ? "it" : "the next one"}.` : "");
   const key = `${location.href}\n${message}`;
   if (session.announced === key) return;
   session.announced = key;
   session.ui.announce(message);
+}
+
+/** The "next flagged sentence" command's keys, as the background reads them; "" for none (or no answer). */
+async function currentShortcut() {
+  try {
+    const reply = await ext.runtime.sendMessage({ type: "get-shortcut" });
+    return reply && typeof reply.shortcut === "string" ? reply.shortcut : "";
+  } catch {
+    return ""; // the extension was reloaded: this copy of the script is an orphan
+  }
 }
 
 /**
@@ -109,11 +121,12 @@ export function summary(session, current) {
         text: s.text, probability: Number(s.probability) || 0, markId: p.markOf?.get(s) ?? null,
       })),
     })),
-    // the server's thresholds (one-part results only: a merged article's probability is an
-    // average of its parts', not judged against them)
-    ...(current.result.thresholds ? { thresholds: current.result.thresholds } : {}),
+    // the server's thresholds, for a whole article in one part only: a merged article's
+    // probability is an average of its parts', and one part of an article checked in part
+    // is not the whole article
+    ...(current.result.thresholds && !current.partial ? { thresholds: current.result.thresholds } : {}),
     model: current.result.model,
-    ...current.partial, // parts that failed: {error, failedParts, totalParts}
+    ...current.partial, // parts that failed: {error, refusedParts, unsentParts, totalParts}
   };
 }
 

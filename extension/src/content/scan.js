@@ -47,6 +47,16 @@ function forget(session) {
   session.lastArticleKey = "";
 }
 
+/**
+ * The page is another one (a single-page site's new address) whose scan has to wait: the old
+ * article's scan, state, marks and badge go now, not when the new scan starts.
+ */
+export function leavePage(session) {
+  session.generation++; // a scan of the old page still waiting for the server steps aside
+  forget(session);
+  setState(session, { status: "idle" });
+}
+
 async function scanPage(session, gen, force) {
   const { watch } = session;
   session.settings = await loadSettings();
@@ -67,6 +77,7 @@ async function scanPage(session, gen, force) {
   watch.notePage();
   if (isEditorPage(document)) {
     // A web editor, not an article: what the user writes is never sent, not even on a click.
+    // (The one editor check of a scan: extractArticle is told it was done.)
     forget(session);
     setState(session, { status: "no-article", editor: true });
     return;
@@ -74,12 +85,10 @@ async function scanPage(session, gen, force) {
   if (!force && declaresOtherLanguage(document)) {
     // The state the server's refusal would end in, without sending the page to hear it.
     forget(session);
-    const lang = declaredLanguage(document);
-    const message = `The page says it is in another language (lang="${lang}"), not English.`;
-    setState(session, { status: "error", error: { kind: "language", declared: lang, message } });
+    setState(session, { status: "error", error: { kind: "language", declared: declaredLanguage(document) } });
     return;
   }
-  const article = extractArticle(document, { quickCheck: !force });
+  const article = extractArticle(document, { quickCheck: !force, editorChecked: true });
   if (gen !== session.generation) return;
   if (!article || article.paragraphs.length === 0) {
     forget(session);
@@ -101,8 +110,10 @@ async function scanPage(session, gen, force) {
   const progress = (done) => ({ done, total: chunks.length, paragraphs: article.paragraphs.length });
   setState(session, { status: "scoring", progress: progress(0) });
 
-  const failed = [];
+  const failed = []; // the errors of the parts sent that did not come back
+  let sent = 0;
   for (const [i, chunk] of chunks.entries()) {
+    sent++;
     const reply = await ext.runtime.sendMessage({ type: "score", paragraphs: chunk.paragraphs })
       .catch((err) => ({ ok: false, error: errorOf(err) }));
     if (gen !== session.generation) return; // a newer scan started
@@ -122,8 +133,11 @@ async function scanPage(session, gen, force) {
     setState(session, { status: "error", error: failed[0] });
     return;
   }
-  // Parts that failed do not throw away the marks of those that came back.
-  current.partial = failed.length ? { error: failed[0], failedParts: chunks.length - current.parts.length, totalParts: chunks.length } : null;
+  // Parts that failed do not throw away the marks of those that came back. Those refused and
+  // those never sent (after an error that would have met them all) are told apart.
+  current.partial = failed.length
+    ? { error: failed[0], refusedParts: failed.length, unsentParts: chunks.length - sent, totalParts: chunks.length }
+    : null;
   setState(session, { ...summary(session, current), status: "done" });
   announceMarks(session);
 }

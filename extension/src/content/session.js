@@ -37,7 +37,8 @@ export function sendBadge(session) {
     status: state.status,
     markedPassages: state.counts ? state.counts.markedPassages : 0,
     errorKind: state.error ? state.error.kind : null,
-    partial: Boolean(state.failedParts),
+    serverUrl: state.error && state.error.serverUrl ? state.error.serverUrl : "", // named in the badge's title
+    partial: Boolean(state.totalParts),
   };
   try {
     ext.runtime.sendMessage({ type: "tab-state", ...badge }).catch(() => {});

@@ -3,13 +3,14 @@
 import { ext } from "../shared/ext.js";
 import {
   DEFAULTS, hostPattern, insecureServerWarning, isLoopbackServer, loadSettings, normalizeHost, normalizeServerUrl, saveSettings,
-  startCommand,
 } from "../shared/settings.js";
+import { asText, modelUnavailable, notFound, serverDown, unreachable } from "../shared/notices.js";
 import { serverThresholdOf, thresholdView } from "./threshold.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("form");
-let serverThreshold = null; // the server's own sentence threshold, once /v1/info told it
+let savedServerUrl = null; // the server in use: the slider's "server default" is its threshold
+let serverThreshold = null; // that server's own sentence threshold, once its /v1/info told it
 let ownThreshold = null; // the user's own, kept while the box is unchecked
 
 function say(text, kind) {
@@ -27,11 +28,21 @@ function syncThreshold() {
   $("thresholdValue").textContent = view.label;
 }
 
-/** Ask the saved server for its own threshold (for the slider while it is the server's); quietly. */
+/** The saved server is `serverUrl` now: forget another's threshold, and ask it for its own; quietly. */
 async function loadServerThreshold(serverUrl, token) {
+  if (serverUrl !== savedServerUrl) {
+    savedServerUrl = serverUrl;
+    serverThreshold = null;
+    syncThreshold();
+  }
   const reply = await ext.runtime.sendMessage({ type: "server-info", serverUrl, token }).catch(() => null);
-  const t = reply && reply.ok ? serverThresholdOf(reply.info) : null;
-  if (t == null) return;
+  noteServerThreshold(serverUrl, reply && reply.ok ? reply.info : null);
+}
+
+/** A /v1/info answer from `serverUrl`: its threshold is the slider's "server default" only if it is the saved server. */
+function noteServerThreshold(serverUrl, info) {
+  const t = serverThresholdOf(info);
+  if (t == null || serverUrl !== savedServerUrl) return;
   serverThreshold = t;
   syncThreshold();
 }
@@ -119,14 +130,12 @@ async function save(serverUrl, permission) {
   $("skipSites").value = skipSites.join("\n");
   syncServerWarning();
   say("Saved.", "ok");
+  loadServerThreshold(serverUrl, settings.token); // the slider's "server default" is the saved server's
 }
 
 /** Why a server could not be reached, with advice for who can act on it: its owner, or the user checking the address. */
 function unreachableText(serverUrl, allowed) {
-  const command = startCommand(serverUrl);
-  if (command === "make serve") return `Cannot reach ${serverUrl}. Is the server running (make serve)?`;
-  if (command) return `Cannot reach ${serverUrl}. Is the server running on this computer (${command})?`;
-  return `Cannot reach ${serverUrl}. Check the address, or ask whoever runs the server whether it is up.`
+  return `${unreachable(serverUrl)} ${asText(serverDown(serverUrl, { then: "test the connection again" }))}`
     + (allowed ? "" : " A new address needs Save first, to give Telltale permission to reach it.");
 }
 
@@ -148,15 +157,12 @@ $("test").addEventListener("click", async () => {
       || await ext.permissions.contains({ origins: [hostPattern(serverUrl)] }).catch(() => false);
     say(unreachableText(serverUrl, allowed), "error");
   } else if (!reply.ok && reply.error.kind === "not-found") {
-    say(`No Telltale server at ${serverUrl}; check the Server URL.`, "error");
+    say(notFound(serverUrl), "error");
   } else if (!reply.ok) say(reply.error.message, "error");
   else {
-    const t = serverThresholdOf(reply.info);
-    if (t != null) {
-      serverThreshold = t;
-      syncThreshold();
-    }
-    if (!reply.info.ready) say("Connected; the model is still loading.", "ok");
+    noteServerThreshold(serverUrl, reply.info); // only the saved server's: another is not in use
+    if (!reply.info.ready && reply.info.error === "model_unavailable") say(modelUnavailable(serverUrl), "error");
+    else if (!reply.info.ready) say("Connected; the model is still loading.", "ok");
     else say(`Connected: model ${reply.info.model?.name ?? "?"} ${reply.info.model?.version ?? ""}.`, "ok");
   }
 });

@@ -4,9 +4,10 @@
 
 import { ext } from "../shared/ext.js";
 import { verdictNote, verdictTone } from "../shared/describe.js";
-import { hostPattern, loadSettings, setSitePaused, startCommand } from "../shared/settings.js";
+import { hostPattern, loadSettings, setSitePaused } from "../shared/settings.js";
+import { NOT_ENGLISH, modelUnavailable, notFound, partialNote, serverDown, timedOut, unreachable } from "../shared/notices.js";
+import { nextFlaggedShortcut } from "../shared/shortcut.js";
 import { articleScoreLine, listedPassage, verdictAdvice } from "./wording.js";
-import { nextFlaggedShortcut } from "./shortcut.js";
 
 const $ = (id) => document.getElementById(id);
 let tabId = null;
@@ -38,7 +39,7 @@ function para(text, cls) {
 // shown only where it helps a reader of a web page (limits, a broken model), not where it is
 // advice for the Python library's users.
 const ERROR_TEXT = {
-  "not-found": (e) => `No Telltale server at ${e.serverUrl || "this address"}; check the Server URL in Settings.`,
+  "not-found": (e) => notFound(e.serverUrl),
   empty: () => "Telltale found no text to check in this article.",
   "too-large": (e) => `This article is larger than the server accepts. ${e.message}`,
   starting: () => "The Telltale server is still starting (loading its model). Press Rescan in a few seconds.",
@@ -46,7 +47,7 @@ const ERROR_TEXT = {
   // The server's own message: what failed, and that it needs a restart.
   "model-unavailable": (e) => (e.message
     ? `The Telltale server cannot check articles. It says: ${e.message}`
-    : "The Telltale server could not load its model; it needs a restart."),
+    : modelUnavailable(e.serverUrl)),
   // Telltale itself failed here (not the server): the page may be unusual; a reload helps.
   extension: (e) => `Something went wrong in Telltale on this page${e.message ? ` (${e.message.replace(/\.$/, "")})` : ""}. Reload the page, then press Rescan.`,
   unauthorized: (e) => (e.tokenSet
@@ -55,31 +56,13 @@ const ERROR_TEXT = {
   reloaded: (e) => e.message,
 };
 
-// A page that is not in English is expected, not a failure: a plain note, no error styling.
-const NOT_ENGLISH = "This page is not in English; Telltale only checks English articles.";
-
-const code = (text) => Object.assign(document.createElement("code"), { textContent: text });
-
-/** What to do about a server that does not answer: start it when it is the user's own, else check the address. */
-function serverDownAdvice(serverUrl) {
-  let command = null;
-  try {
-    command = startCommand(serverUrl);
-  } catch {
-    command = null;
+/** Text segments (strings, and {code} for a command) as a paragraph. */
+function segments(parts) {
+  const p = para("");
+  for (const part of parts) {
+    p.append(typeof part === "string" ? part : Object.assign(document.createElement("code"), { textContent: part.code }));
   }
-  if (command === "make serve") {
-    const how = para("Start it in the Telltale folder with ");
-    how.append(code("make serve"), " (or ", code("telltale serve"),
-      "), wait for “ready”, then press Rescan. A team server’s address goes in Settings.");
-    return how;
-  }
-  if (command) {
-    const how = para("Start it in the Telltale folder with ");
-    how.append(code(command), " (", code("make serve"), " starts it at the default address), wait for “ready”, then press Rescan.");
-    return how;
-  }
-  return para("Check the Server URL in Settings, or ask whoever runs the server whether it is up; then press Rescan.");
+  return p;
 }
 
 function errorBox(error, serverUrl, partial = null) {
@@ -89,16 +72,10 @@ function errorBox(error, serverUrl, partial = null) {
   box.className = neutral ? "note" : "error";
   if (neutral) box.removeAttribute("role");
   else box.setAttribute("role", "alert");
-  if (partial) {
-    box.append(para(neutral
-      ? `${partial.failedParts} of ${partial.totalParts} parts of the article are not in English and were not checked; the marks are for the rest.`
-      : `${partial.failedParts} of ${partial.totalParts} parts of the article could not be checked; the marks are for the rest.`));
-  }
+  if (partial) box.append(para(partialNote({ ...partial, error })));
   if (error.kind === "unreachable" || error.kind === "timeout") {
-    box.append(para(error.kind === "timeout"
-      ? `The Telltale server at ${serverUrl} did not answer in time.`
-      : `Cannot reach the Telltale server at ${serverUrl}.`));
-    box.append(serverDownAdvice(serverUrl));
+    box.append(para(error.kind === "timeout" ? timedOut(serverUrl) : unreachable(serverUrl)));
+    box.append(segments(serverDown(serverUrl)));
   } else if (neutral) {
     if (!partial) box.append(para(NOT_ENGLISH));
   } else if (Object.hasOwn(ERROR_TEXT, error.kind)) {
@@ -176,7 +153,7 @@ function render(state, settings) {
       }
       break;
     case "done":
-      if (state.error) errorBox(state.error, state.error.serverUrl || settings.serverUrl, state);
+      if (state.error) errorBox(state.error, state.error.serverUrl || settings.serverUrl, state.totalParts ? state : null);
       break;
     default:
       break;

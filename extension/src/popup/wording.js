@@ -4,12 +4,9 @@
 
 import { VERDICT, percent, verdictTone } from "../shared/describe.js";
 
-/** A probability as a percentage between 1% and 99% (the tooltip's own rule). */
-export const shownPercent = percent;
-
 /** The article threshold of the result, when the state carries it (the server's `thresholds.article`). */
 function articleThreshold(state) {
-  const t = Number(state.thresholds?.article ?? state.articleThreshold);
+  const t = Number(state.thresholds?.article);
   return t > 0 && t < 1 ? t : null;
 }
 
@@ -17,7 +14,8 @@ function articleThreshold(state) {
  * The whole-article score, as a secondary line, only where it cannot contradict the verdict:
  * beside the server's article threshold when both are known and agree with the verdict
  * ("likely" exactly when the score reaches it), else only under "likely" (which it explains).
- * "" when there is nothing to show.
+ * An article checked only in part (`totalParts`: some parts failed) has no whole-article
+ * score: its line names the parts checked. "" when there is nothing to show.
  */
 export function articleScoreLine(state) {
   const p = Number(state.probability);
@@ -25,11 +23,12 @@ export function articleScoreLine(state) {
   const likely = state.verdict === VERDICT.likely;
   const t = articleThreshold(state);
   const soFar = state.status === "scoring" ? " so far" : "";
+  const score = state.totalParts ? "Score of the parts checked" : `Whole-article score${soFar}`;
   if (t != null) {
     if ((p >= t) !== likely) return ""; // e.g. an article checked in parts: the verdict is the worst part's
-    return `Whole-article score${soFar}: ${shownPercent(p)} (flagged from ${shownPercent(t)})`;
+    return `${score}: ${percent(p)} (flagged from ${percent(t)})`;
   }
-  return likely ? `Whole-article score${soFar}: ${shownPercent(p)}` : "";
+  return likely ? `${score}: ${percent(p)}` : "";
 }
 
 /** What to make of a verdict that flags something: one line; "" for a clean one. */
@@ -57,5 +56,5 @@ export function listedPassage(item) {
   const more = sentences.length - 1;
   const text = (first.text.length > 160 ? `${first.text.slice(0, 159)}…` : first.text)
     + (more ? ` (and ${more} more sentence${more === 1 ? "" : "s"})` : "");
-  return { percent: shownPercent(first.probability), text, markId: first.markId ?? item.markId ?? null };
+  return { percent: percent(first.probability), text, markId: first.markId ?? item.markId ?? null };
 }

@@ -1,7 +1,8 @@
 // The keyboard shortcut that moves to the next flagged sentence on the page, as the browser
-// has it now (the user may have changed or removed it), else the manifest's suggestion.
+// has it now (the user may have changed or removed it), else the manifest's suggestion. For
+// the popup and the background (which answers the content script: it cannot read commands).
 
-import { ext } from "../shared/ext.js";
+import { ext } from "./ext.js";
 
 export const NEXT_FLAGGED = "next-flagged";
 
