@@ -5,7 +5,7 @@ import { JSDOM } from "jsdom";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PAGES } from "./helpers.js";
-import { fakeScore, installFakeExt, loadContentScript, settle } from "./fake-ext.js";
+import { fakeScore, finished, installFakeExt, loadContentScript, settle, stateWhen as stateOf } from "./fake-ext.js";
 
 const ext = installFakeExt();
 
@@ -30,17 +30,7 @@ function serve(answer = (paragraphs) => ({ ok: true, result: fakeScore(paragraph
   ext.onSend = (m) => (m.type === "score" ? answer(m.paragraphs, i++) : m.type === "get-shortcut" ? { shortcut } : undefined);
 }
 
-async function stateWhen(ok, timeout = 4000) {
-  const end = Date.now() + timeout;
-  let state;
-  while (Date.now() < end) {
-    state = await ext.dispatch({ type: "get-state" });
-    if (ok(state)) return state;
-    await settle(10);
-  }
-  assert.fail(`state never came: ${JSON.stringify(state && { status: state.status, error: state.error })}`);
-}
-const finished = (s) => ["done", "error", "waiting", "no-article", "paused"].includes(s.status);
+const stateWhen = (ok, timeout) => stateOf(ext, ok, timeout);
 
 function reset(sync = {}) {
   ext.sent.length = 0;

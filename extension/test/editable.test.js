@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { extractArticle } from "../src/content/extract.js";
 import { EDITABLE, isEditable, isEditorPage, isTyping } from "../src/content/editable.js";
 import { PAGES, loadPage } from "./helpers.js";
-import { fakeScore, installFakeExt, loadContentScript, settle } from "./fake-ext.js";
+import { fakeScore, finished, installFakeExt, loadContentScript, settle, stateWhen as stateOf } from "./fake-ext.js";
 
 const ext = installFakeExt();
 
@@ -105,17 +105,7 @@ function reset(sync = {}) {
   ext.onSend = (m) => (m.type === "score" ? { ok: true, result: fakeScore(m.paragraphs) } : undefined);
 }
 
-async function stateWhen(ok, timeout = 4000) {
-  const end = Date.now() + timeout;
-  let state;
-  while (Date.now() < end) {
-    state = await ext.dispatch({ type: "get-state" });
-    if (ok(state)) return state;
-    await settle(10);
-  }
-  assert.fail(`state never came: ${JSON.stringify(state && state.status)}`);
-}
-const finished = (s) => ["done", "error", "waiting", "no-article", "paused"].includes(s.status);
+const stateWhen = (ok, timeout) => stateOf(ext, ok, timeout);
 
 /** Count Readability runs (each reads a clone of the document). */
 function countClones(doc) {

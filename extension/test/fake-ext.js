@@ -109,6 +109,21 @@ export async function settle(ms = 20) {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The content script's state once `ok(state)` holds (asked through `ext`), or a failed test. */
+export async function stateWhen(ext, ok, timeout = 4000) {
+  const end = Date.now() + timeout;
+  let state;
+  while (Date.now() < end) {
+    state = await ext.dispatch({ type: "get-state" });
+    if (ok(state)) return state;
+    await settle(10);
+  }
+  throw new Error(`state never came: ${JSON.stringify(state && { status: state.status, error: state.error })}`);
+}
+
+/** A state a scan ends in. */
+export const finished = (s) => ["done", "error", "waiting", "no-article", "paused"].includes(s.status);
+
 /** Code-point offset of a UTF-16 index of `text`, as the Python server counts. */
 const codePoints = (text, i) => [...text.slice(0, i)].length;
 

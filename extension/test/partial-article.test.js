@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
-import { fakeScore, installFakeExt, loadContentScript, loadExtensionPage, settle } from "./fake-ext.js";
+import { fakeScore, installFakeExt, loadContentScript, loadExtensionPage, stateWhen } from "./fake-ext.js";
 
 const ext = installFakeExt();
 
@@ -16,14 +16,7 @@ function longArticle(url) {
 }
 
 /** The content script's state once its scan has finished. */
-async function finishedState() {
-  for (let i = 0; i < 400; i++) {
-    const state = await ext.dispatch({ type: "get-state" });
-    if (["done", "error"].includes(state.status)) return state;
-    await settle(10);
-  }
-  return assert.fail("the scan never finished");
-}
+const finishedState = () => stateWhen(ext, (state) => ["done", "error"].includes(state.status));
 
 /** The popup's text for the tab whose state is `state` (as the content script answered it). */
 async function popupFor(state) {
