@@ -38,7 +38,7 @@ def data_dir(path: str | os.PathLike | None = None) -> Path:
         root = here.parent / "shared" / "data"
     if not (root / "wmt-mt-detect").is_dir():
         raise TelltaleError(
-            f"Training data not found in {root}. Point --data (or TELLTALE_DATA) at the folder "
+            f"The shared data (for training and evaluation) were not found in {root}. Point --data (or TELLTALE_DATA) at the folder "
             "holding wmt-mt-detect/, bbc-news/ and reuters-21578/."
         )
     return root

@@ -49,12 +49,23 @@ CLEAN_QUANTILE = {"sentence": 0.99, "passage": 0.99, "article": 0.995}
 CLEAN_UNIT = {"sentence": "sentence", "passage": "article_max_passage", "article": "article"}
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of rows, at least 1, not {text!r} "
+                                         "(leave --limit out to evaluate everything)")
+    return value
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--data", help="shared data folder (default: $TELLTALE_DATA or ../shared/data)")
     p.add_argument("--out", default="eval.json", help="where to write the JSON report (default eval.json)")
     p.add_argument("--threads", type=int, default=2, help="torch threads (default %(default)s)")
-    p.add_argument("--limit", type=int, help="score about N dev rows, whole documents, and N/100 articles (at least 10) of "
+    p.add_argument("--limit", type=_at_least_one, metavar="N", help="score about N dev rows, whole documents, and N/100 articles (at least 10) of "
                         "each clean set (a quick look, not a result)")
 
 

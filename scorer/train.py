@@ -57,7 +57,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--damage-rate", type=_chance, default=0.7,
                    help="chance that a sentence of a synthetic window (6+ words) is damaged (default %(default)s)")
     p.add_argument("--window-sizes", type=_sizes, default=WINDOW_SIZES,
-                   help="comma-separated window sizes drawn with equal chance (default %(default)s)")
+                   help="comma-separated window sizes drawn with equal chance (default "
+                        f"{','.join(map(str, WINDOW_SIZES))})")
     p.add_argument("--epochs", type=float, default=1.0, help="passes over the training set (default %(default)s)")
     p.add_argument("--batch-size", type=int, default=32, help="sentences per batch (default %(default)s)")
     p.add_argument("--lr", type=float, default=5e-4, help="learning rate (default %(default)s)")
@@ -280,9 +281,15 @@ def train(args) -> Path:
     # Written to a staging folder beside --out and moved in only when complete, so an
     # interrupted run leaves the model that was there (the shipped one by default) intact.
     out = final.parent / f".{final.name}.partial"
+    made = not final.exists()
     try:
         final.mkdir(parents=True, exist_ok=True)
-        root = data.data_dir(args.data)  # after --out: both fail before minutes of work
+        try:
+            root = data.data_dir(args.data)  # after --out: both fail before minutes of work
+        except Exception:
+            if made:
+                final.rmdir()  # no empty folder left behind
+            raise
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
     except OSError as exc:

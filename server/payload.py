@@ -60,8 +60,8 @@ def read_json(request: Request) -> object:
         raise InvalidJson(f"The body is not valid UTF-8 (bad byte at offset {exc.start}); "
                           "send the article text as UTF-8 JSON.") from None
     except json.JSONDecodeError as exc:
-        raise InvalidJson(f"The body is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                          f"column {exc.colno}.") from None
+        raise InvalidJson(f"The body is not valid JSON: {exc.msg.removesuffix(' at')} (line {exc.lineno}, "
+                          f"column {exc.colno}).") from None
     except RecursionError:
         raise InvalidJson("The body is nested too deeply to be a score request.") from None
     except ValueError:  # after its subclasses above: Python refuses to convert an over-long integer

@@ -79,6 +79,12 @@ class ServerSettings:
                      environ: Mapping[str, str] | None = None) -> "ServerSettings":
         environ = os.environ if environ is None else environ
         config = dict(config or {})
+        # a token variable that is set but blank is a mistake, not "no token" (personal mode)
+        for key in ("TOKEN", "TOKEN_FILE"):
+            raw = config.get(key, environ.get(f"TELLTALE_{key}"))
+            if isinstance(raw, str) and raw and not raw.strip():
+                raise SettingsError(f"TELLTALE_{key} is set but blank; give the team token (or unset it for a "
+                                    "personal server on this machine).")
         values = {}
         for f in fields(cls):
             key = f.name.upper()
@@ -173,7 +179,9 @@ def _parse(name: str, kind: str, raw):
         if kind == "tuple[str, ...]":
             return tuple(x.strip() for x in text.split(",") if x.strip())
     except ValueError:
-        raise SettingsError(f"TELLTALE_{name.upper()}={text!r} is not a valid {kind.split(' ')[0]}.") from None
+        expected = {"int": "a whole number, e.g. 200000", "float": "a number of seconds, e.g. 5",
+                    "bool": "one of 1, 0, true, false, yes, no, on, off"}.get(kind.split(" ")[0], "a value")
+        raise SettingsError(f"TELLTALE_{name.upper()}={text!r} is not {expected}.") from None
     return text or None
 
 

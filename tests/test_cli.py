@@ -339,3 +339,18 @@ def test_a_front_page_of_links_is_not_an_article(fixtures):
     proc = telltale("score", str(fixtures / "front-page.html"), *model_args())
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "No article text was found" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("limit", ["0", "-5", "x"])
+def test_eval_limit_must_be_at_least_one(limit):
+    # 0 used to run the whole evaluation, -5 to end in a traceback
+    proc = telltale("eval", "--limit", limit, "--data", "/nonexistent/data")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "--limit" in err and "at least 1" in err and "Traceback" not in err, err
+
+
+def test_a_train_that_cannot_start_leaves_no_folder(tmp_path):
+    out = tmp_path / "new-model"
+    proc = telltale("train", "--data", str(tmp_path / "no-data"), "--out", str(out))
+    assert proc.returncode == 2 and "were not found" in proc.stderr.decode()
+    assert not out.exists()

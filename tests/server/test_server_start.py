@@ -102,3 +102,20 @@ def test_each_bad_number_is_named_alone():
     with pytest.raises(SettingsError) as err:
         ServerSettings.from_sources({"QUEUE_TIMEOUT": "inf"}, environ={})
     assert "TELLTALE_QUEUE_TIMEOUT" in str(err.value) and "CACHE_SIZE" not in str(err.value)
+
+
+@pytest.mark.parametrize("key,value,expected", [
+    ("MAX_TEXT_CHARS", "1e6", "a whole number"),
+    ("LOAD_IN_BACKGROUND", "maybe", "one of 1, 0, true"),
+    ("QUEUE_TIMEOUT", "soon", "a number of seconds"),
+])
+def test_a_value_of_the_wrong_kind_says_what_is_expected(key, value, expected):
+    with pytest.raises(SettingsError, match=expected):
+        ServerSettings.from_sources({key: value}, environ={})
+
+
+@pytest.mark.parametrize("variable", ["TELLTALE_TOKEN", "TELLTALE_TOKEN_FILE"])
+def test_a_blank_token_setting_is_refused_not_taken_for_personal_mode(variable):
+    with pytest.raises(SettingsError, match=f"{variable} is set but blank"):
+        ServerSettings.from_sources(environ={variable: "   "})
+    assert_refused(serve("--port", str(free_port()), **{variable: "  "}), variable, "blank")
