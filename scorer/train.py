@@ -284,12 +284,6 @@ def train(args) -> Path:
     made = not final.exists()
     try:
         final.mkdir(parents=True, exist_ok=True)
-        try:
-            root = data.data_dir(args.data)  # after --out: both fail before minutes of work
-        except Exception:
-            if made:
-                final.rmdir()  # no empty folder left behind
-            raise
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
     except OSError as exc:
@@ -297,6 +291,13 @@ def train(args) -> Path:
 
         raise TelltaleError(f"Cannot create the model folder {final} ({exc.strerror or exc}). "
                             "Pass --out DIR in a writable place.") from None
+    try:
+        root = data.data_dir(args.data)  # after --out: both fail before minutes of work
+    except Exception:
+        out.rmdir()  # nothing left behind
+        if made:
+            final.rmdir()
+        raise
 
     print("Building the training set ...", flush=True)
     windows = build_training_set(root, args, rng)

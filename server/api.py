@@ -6,6 +6,7 @@ import time
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .errors import ModelUnavailable
 from .payload import parse_score_request, read_json
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
@@ -35,7 +36,7 @@ def info():
         "auth": bool(current_app.config.get("TELLTALE_AUTH")),
     }
     if engine.error:  # the type only: the reason (host paths) is in the server log
-        body["error"] = "model_unavailable"
+        body["error"] = ModelUnavailable.type
     if engine.ready:
         body["model"] = engine.model_info
         body["threshold"] = engine.thresholds["sentence"]

@@ -1,10 +1,11 @@
 """``telltale serve``: run the scoring server under gunicorn with the repository's config.
 
 ``scorer/cli.py`` calls ``add_arguments(parser)`` to build the sub-command and
-``main(args)`` to run it. ``main`` checks the settings first (a bad value, a port
+``main(args)`` to run it. ``main`` checks what its flags can set (a bad value, a port
 already in use or a model path that is not a folder stops it with one line naming the
-flag or variable that was set, and exit status 2), then replaces this process with gunicorn, so signals such as
-SIGTERM reach gunicorn's master directly (graceful shutdown).
+flag or variable that was set, and exit status 2; settings only an environment variable
+sets are checked by gunicorn.conf.py), then replaces this process with gunicorn, so
+signals such as SIGTERM reach gunicorn's master directly (graceful shutdown).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 from .settings import DEFAULT_HOST, DEFAULT_PORT, ServerSettings, SettingsError, check_bind, check_origin
-from .startup import check_library_environment, check_model_path, check_port_free, log_level, whole_number
+from .startup import check_model_path, check_port_free, whole_number
 
 GUNICORN_CONF = Path(__file__).with_name("gunicorn.conf.py")
 
@@ -87,8 +88,6 @@ def main(args: argparse.Namespace) -> int:
             env["TELLTALE_CORS_ORIGINS"] = ",".join(args.cors_origin)
         settings = ServerSettings.from_sources(environ=env)
         check_bind(host, settings.resolved_token(token_file_name))
-        log_level(env.get("TELLTALE_LOG_LEVEL"))
-        check_library_environment()
         check_port_free(host, port)
     except SettingsError as exc:
         print(f"telltale serve: {exc}", file=sys.stderr)

@@ -36,11 +36,6 @@ WARMUP_PARAGRAPHS = (
     "Drivers' unions welcomed the decision.",
 )
 
-# What clients are told when the model failed to load (/healthz and /v1/score alike). The
-# reason (an exception text, often with a host path) goes to the server log only.
-MODEL_UNAVAILABLE = ("The model could not be loaded, so this server cannot score until it is restarted "
-                     "with a working model. The reason is in the server log.")
-
 
 class Engine:
     def __init__(self, settings: ServerSettings, metrics: Metrics, scorer=None):
@@ -98,7 +93,7 @@ class Engine:
         """The library's result dict for ``req`` and whether it came from the cache."""
         if not self.ready:
             if self.error:
-                raise ModelUnavailable(MODEL_UNAVAILABLE)
+                raise ModelUnavailable()
             raise NotReady("The model is still loading; retry in a few seconds.", retry_after=2)
         info = self.model_info
         key = self.cache.key(req.inputs(), info["name"], info["version"])

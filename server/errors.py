@@ -75,9 +75,16 @@ class NotReady(ApiError):
 
 
 class ModelUnavailable(ApiError):
-    """The model failed to load: permanent until a restart, so no Retry-After."""
+    """The model failed to load: permanent until a restart, so no Retry-After. Its message
+    is the same for every route; the reason (an exception text, often with a host path) goes
+    to the server log only."""
 
     status, type = 503, "model_unavailable"
+    MESSAGE = ("The model could not be loaded, so this server cannot score until it is restarted "
+               "with a working model. The reason is in the server log.")
+
+    def __init__(self, message: str = MESSAGE):
+        super().__init__(message)
 
 
 # The scorer library's input errors: (status, type). Looked up along the MRO, so a

@@ -23,7 +23,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from server.settings import SettingsError  # noqa: E402
-from server.startup import log_level, whole_number  # noqa: E402
+from server.startup import check_library_environment, log_level, whole_number  # noqa: E402
 
 
 def _checked(check, *args, **kwargs):
@@ -51,6 +51,9 @@ bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
 workers = _whole("TELLTALE_WORKERS", "1")
 threads = _whole("TELLTALE_THREADS", "4")
 loglevel = _checked(log_level, os.environ.get("TELLTALE_LOG_LEVEL"))
+# The library's own variables (precision, sentence cache), read by each worker as it loads the
+# model (this imports the scorer package in the master, shared with the workers it forks).
+_checked(check_library_environment)
 
 # Metrics from all workers: prometheus-client's multiprocess mode reads this folder.
 # It must be set before any worker imports prometheus_client (and after the checks
@@ -84,12 +87,10 @@ def _cpu_count():
 
 
 def on_starting(server):
-    """Before any worker starts: refuse to listen beyond loopback without a token, a model
-    path that is not a folder, and a bad value of the library's own variables (precision,
-    sentence cache; this imports the scorer package in the master, shared with the workers
-    it forks)."""
+    """Before any worker starts: refuse to listen beyond loopback without a token, and a
+    model path that is not a folder."""
     from server.settings import ServerSettings, check_bind
-    from server.startup import check_library_environment, check_model_path
+    from server.startup import check_model_path
 
     try:
         settings = ServerSettings.from_sources()
@@ -98,7 +99,6 @@ def on_starting(server):
             if not address.startswith(("unix:", "fd://")):
                 check_bind(address.rsplit(":", 1)[0], token)
         check_model_path(settings.model_path)
-        check_library_environment()
     except SettingsError as exc:
         server.log.error("%s", exc)
         sys.stderr.flush()

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from .errors import ModelUnavailable
+
 bp = Blueprint("service", __name__)
 
 OPENAPI_FILE = Path(__file__).with_name("openapi.json")
@@ -20,11 +22,10 @@ def healthz():
     if engine.ready:
         return jsonify({"status": "ok", "model": engine.model_info})
     if engine.error:
-        # Open to anyone (team mode too): the reason, an exception text that may name host
-        # paths, is in the server log only. No Retry-After: only a restart changes this.
-        from .engine import MODEL_UNAVAILABLE
-
-        return jsonify({"status": "error", "error": {"type": "model_unavailable", "message": MODEL_UNAVAILABLE}}), 503
+        # Open to anyone (team mode too): ModelUnavailable's message, never the reason. No
+        # Retry-After: only a restart changes this.
+        error = ModelUnavailable()
+        return jsonify({"status": "error", "error": {"type": error.type, "message": error.message}}), error.status
     return jsonify({"status": "loading"}), 503, {"Retry-After": "2"}
 
 

@@ -79,12 +79,6 @@ class ServerSettings:
                      environ: Mapping[str, str] | None = None) -> "ServerSettings":
         environ = os.environ if environ is None else environ
         config = dict(config or {})
-        # a token variable that is set but blank is a mistake, not "no token" (personal mode)
-        for key in ("TOKEN", "TOKEN_FILE"):
-            raw = config.get(key, environ.get(f"TELLTALE_{key}"))
-            if isinstance(raw, str) and raw and not raw.strip():
-                raise SettingsError(f"TELLTALE_{key} is set but blank; give the team token (or unset it for a "
-                                    "personal server on this machine).")
         values = {}
         for f in fields(cls):
             key = f.name.upper()
@@ -94,6 +88,10 @@ class ServerSettings:
                 raw = environ[f"TELLTALE_{key}"]
             else:
                 continue
+            # a token setting that is set but blank is a mistake, not "no token" (personal mode)
+            if key in ("TOKEN", "TOKEN_FILE") and isinstance(raw, str) and raw and not raw.strip():
+                raise SettingsError(f"TELLTALE_{key} is set but blank; give the team token (or unset it for a "
+                                    "personal server on this machine).")
             values[f.name] = _parse(f.name, f.type, raw)
         settings = cls(**values)
         settings._check()

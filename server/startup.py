@@ -27,11 +27,11 @@ def whole_number(raw: str, name: str, lowest: int = 1, highest: int | None = Non
     return value
 
 
-def log_level(raw: str | None, name: str = "TELLTALE_LOG_LEVEL") -> str:
-    """A log level name (gunicorn's and logging's), lower case."""
+def log_level(raw: str | None) -> str:
+    """TELLTALE_LOG_LEVEL as a level name (gunicorn's and logging's), lower case."""
     level = (raw or "info").strip().lower()
     if level not in LOG_LEVELS:
-        raise SettingsError(f"{name} {raw!r} must be one of {', '.join(LOG_LEVELS)}.")
+        raise SettingsError(f"TELLTALE_LOG_LEVEL {raw!r} must be one of {', '.join(LOG_LEVELS)}.")
     return level
 
 
