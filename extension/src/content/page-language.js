@@ -6,14 +6,14 @@
 const NO_LANGUAGE = new Set(["und", "mul", "zxx", "mis"]);
 
 /** The primary language subtag the page declares, lower case ("fr" for "fr-CA"), or "". */
-export function declaredLanguage(doc) {
+function declaredLanguage(doc) {
   const lang = String((doc.documentElement && doc.documentElement.getAttribute("lang")) || "").trim();
   const primary = lang.split(/[-_]/)[0].toLowerCase();
   return /^[a-z]{2,3}$/.test(primary) && !NO_LANGUAGE.has(primary) ? primary : "";
 }
 
-/** Does the page say it is in a language other than English? (No lang at all: no.) */
-export function declaresOtherLanguage(doc) {
+/** The language other than English the page says it is in ("fr"), or "" (English, or none declared). */
+export function otherDeclaredLanguage(doc) {
   const lang = declaredLanguage(doc);
-  return lang !== "" && lang !== "en" && lang !== "eng";
+  return lang === "en" || lang === "eng" ? "" : lang;
 }

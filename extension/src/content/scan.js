@@ -7,7 +7,7 @@ import { loadSettings, isSkipped } from "../shared/settings.js";
 import { buildTextIndex } from "../anchoring/text-index.js";
 import { extractArticle } from "./extract.js";
 import { isEditorPage } from "./editable.js";
-import { declaredLanguage, declaresOtherLanguage } from "./page-language.js";
+import { otherDeclaredLanguage } from "./page-language.js";
 import { firstParagraphInView, locateParagraphs } from "./mapping.js";
 import { chunkParagraphs, mergeResults, orderChunks, toUtf16Offsets } from "./results.js";
 import { joinLongParagraphs, splitLongParagraphs } from "./long-paragraphs.js";
@@ -82,10 +82,11 @@ async function scanPage(session, gen, force) {
     setState(session, { status: "no-article", editor: true });
     return;
   }
-  if (!force && declaresOtherLanguage(document)) {
+  const declared = force ? "" : otherDeclaredLanguage(document);
+  if (declared) {
     // The state the server's refusal would end in, without sending the page to hear it.
     forget(session);
-    setState(session, { status: "error", error: { kind: "language", declared: declaredLanguage(document) } });
+    setState(session, { status: "error", error: { kind: "language", declared } });
     return;
   }
   const article = extractArticle(document, { quickCheck: !force, editorChecked: true });
@@ -111,9 +112,7 @@ async function scanPage(session, gen, force) {
   setState(session, { status: "scoring", progress: progress(0) });
 
   const failed = []; // the errors of the parts sent that did not come back
-  let sent = 0;
   for (const [i, chunk] of chunks.entries()) {
-    sent++;
     const reply = await ext.runtime.sendMessage({ type: "score", paragraphs: chunk.paragraphs })
       .catch((err) => ({ ok: false, error: errorOf(err) }));
     if (gen !== session.generation) return; // a newer scan started
@@ -136,7 +135,8 @@ async function scanPage(session, gen, force) {
   // Parts that failed do not throw away the marks of those that came back. Those refused and
   // those never sent (after an error that would have met them all) are told apart.
   current.partial = failed.length
-    ? { error: failed[0], refusedParts: failed.length, unsentParts: chunks.length - sent, totalParts: chunks.length }
+    ? { error: failed[0], refusedParts: failed.length, unsentParts: chunks.length - current.parts.length - failed.length,
+      totalParts: chunks.length }
     : null;
   setState(session, { ...summary(session, current), status: "done" });
   announceMarks(session);
