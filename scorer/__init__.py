@@ -19,18 +19,35 @@ from .errors import (
     EmptyInputError,
     HtmlInputError,
     InputTooLargeError,
+    InputTooShortError,
     InputTypeError,
     ModelLoadError,
     TelltaleError,
     UnsupportedLanguageError,
 )
-from .results import VERDICT_ARTICLE, VERDICT_CLEAN, VERDICT_PASSAGES, VERDICTS, ScoreResult
+from .results import (
+    VERDICT_ARTICLE,
+    VERDICT_CLEAN,
+    VERDICT_PASSAGES,
+    VERDICTS,
+    ArticleResult,
+    PassageResult,
+    Reason,
+    ScoreResult,
+    SentenceResult,
+    Thresholds,
+)
 from .scoring import Scorer
 
 __all__ = [
     "Scorer",
     "ScorerConfig",
     "ScoreResult",
+    "ArticleResult",
+    "PassageResult",
+    "SentenceResult",
+    "Reason",
+    "Thresholds",
     "VERDICTS",
     "VERDICT_ARTICLE",
     "VERDICT_PASSAGES",
@@ -42,6 +59,7 @@ __all__ = [
     "DecodingError",
     "HtmlInputError",
     "InputTooLargeError",
+    "InputTooShortError",
     "InputTypeError",
     "UnsupportedLanguageError",
     "ModelLoadError",

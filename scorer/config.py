@@ -9,12 +9,17 @@ Change options with :func:`dataclasses.replace`:
 >>> ScorerConfig(max_chars=0)
 Traceback (most recent call last):
 ...
-ValueError: max_chars must be a positive integer, not 0
+scorer.errors.ConfigError: max_chars must be a positive integer, not 0
+
+A bad option raises :class:`scorer.errors.ConfigError` (a ``TelltaleError`` and a
+``ValueError``) naming it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+
+from .errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -109,34 +114,46 @@ class ScorerConfig:
         for name in ("threshold", "passage_threshold", "article_threshold"):
             value = getattr(self, name)
             if value is not None and not (_is_number(value) and 0.0 <= value <= 1.0):
-                raise ValueError(f"{name} must be a probability between 0 and 1 (or None), not {value!r}")
+                raise ConfigError(f"{name} must be a probability between 0 and 1 (or None), not {value!r}")
         for name in ("language_min_confidence", "max_control_share", "lm_percentile", "lm_flag_percentile",
                      "lm_floor"):
             if not _is_number(getattr(self, name)):
-                raise ValueError(f"{name} must be a number, not {getattr(self, name)!r}")
+                raise ConfigError(f"{name} must be a number, not {getattr(self, name)!r}")
         for name in ("check_language", "use_signals", "language_model"):
             if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be True or False, not {getattr(self, name)!r}")
+                raise ConfigError(f"{name} must be True or False, not {getattr(self, name)!r}")
         for name in ("max_chars", "max_paragraphs", "max_sentence_chars"):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"{name} must be a positive integer, not {value!r}")
-        if self.threads is not None and (not isinstance(self.threads, int) or self.threads <= 0):
-            raise ValueError(f"threads must be a positive integer or None, not {self.threads!r}")
-        if self.precision is not None and self.precision not in ("int8", "bf16", "fp32"):
-            raise ValueError(f"precision must be 'int8', 'bf16', 'fp32' (the reference) or None, not {self.precision!r}")
+            if not _is_int(value) or value <= 0:
+                raise ConfigError(f"{name} must be a positive integer, not {value!r}")
+        if not _is_int(self.language_min_chars) or self.language_min_chars < 0:
+            raise ConfigError(f"language_min_chars must be a whole number of letters, 0 or more, "
+                              f"not {self.language_min_chars!r}")
+        if self.threads is not None and (not _is_int(self.threads) or self.threads <= 0):
+            raise ConfigError(f"threads must be a positive integer or None, not {self.threads!r}")
+        if self.precision is not None:
+            name = self.precision.strip().lower() if isinstance(self.precision, str) else None
+            if name not in ("int8", "bf16", "fp32"):
+                raise ConfigError(f"precision must be 'int8', 'bf16', 'fp32' (the reference) or None, "
+                                  f"not {self.precision!r}")
+            object.__setattr__(self, "precision", name)  # "FP32" as $TELLTALE_PRECISION takes it
         if not 0.0 <= self.language_min_confidence <= 1.0:
-            raise ValueError(f"language_min_confidence must be between 0 and 1, not {self.language_min_confidence!r}")
+            raise ConfigError(f"language_min_confidence must be between 0 and 1, not {self.language_min_confidence!r}")
         if not 0.0 <= self.max_control_share <= 1.0:
-            raise ValueError(f"max_control_share must be between 0 and 1, not {self.max_control_share!r}")
+            raise ConfigError(f"max_control_share must be between 0 and 1, not {self.max_control_share!r}")
         for name in ("lm_percentile", "lm_flag_percentile"):
             if not 0.0 <= getattr(self, name) <= 100.0:
-                raise ValueError(f"{name} must be a percentile between 0 and 100, not {getattr(self, name)!r}")
+                raise ConfigError(f"{name} must be a percentile between 0 and 100, not {getattr(self, name)!r}")
         if not 0.0 <= self.lm_floor <= 1.0:
-            raise ValueError(f"lm_floor must be a probability between 0 and 1, not {self.lm_floor!r}")
+            raise ConfigError(f"lm_floor must be a probability between 0 and 1, not {self.lm_floor!r}")
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _is_int(value) -> bool:
+    """An int, not a bool (``True`` would pass as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value) -> bool:

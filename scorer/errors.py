@@ -34,6 +34,15 @@ class EmptyInputError(TelltaleError, ValueError):
                        "Pass the article's text.")
 
 
+class InputTooShortError(EmptyInputError):
+    """Too few words to judge: the classifier's probability for a word or two (a
+    placeholder such as "N/A", debris of a page) says nothing about machine translation.
+    A kind of ``EmptyInputError`` (the server answers ``empty_input`` for both)."""
+
+    default_message = ("The text is too short to judge (Telltale needs a few words of prose). "
+                       "Pass the article's text.")
+
+
 class BinaryInputError(TelltaleError, ValueError):
     """The input looks like binary data (NUL bytes or many control characters)."""
 
@@ -103,6 +112,7 @@ class ModelLoadError(TelltaleError, RuntimeError):
 __all__ = [
     "TelltaleError",
     "EmptyInputError",
+    "InputTooShortError",
     "BinaryInputError",
     "DecodingError",
     "HtmlInputError",

@@ -72,6 +72,7 @@ def resolve_precision(precision: str | None) -> str:
 
 _torch_thread = None
 _torch_thread_lock = threading.Lock()
+_torch_work = threading.RLock()  # held while torch work runs (re-entrant: nested calls run inline)
 
 
 def on_torch_thread(fn, *args, **kwargs):
@@ -84,11 +85,13 @@ def on_torch_thread(fn, *args, **kwargs):
     stops spinning while it waits and each of the encoder's hundreds of small
     parallel steps pays a sleep and a wake-up: one article took 95 ms instead of
     45 ms. Funnelling all detector work through one thread keeps one pool.
-    Callers are serialised, as they would be anyway on a CPU the model saturates.
+    Callers are serialised, as they would be anyway on a CPU the model saturates:
+    a main-thread call and the shared thread's work take one lock.
     """
     global _torch_thread
     if threading.current_thread() is threading.main_thread():
-        return fn(*args, **kwargs)
+        with _torch_work:
+            return fn(*args, **kwargs)
     if _torch_thread is None:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -97,7 +100,12 @@ def on_torch_thread(fn, *args, **kwargs):
                 _torch_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="telltale-torch")
     if threading.current_thread().name.startswith("telltale-torch"):
         return fn(*args, **kwargs)
-    return _torch_thread.submit(fn, *args, **kwargs).result()
+    return _torch_thread.submit(_holding_lock, fn, *args, **kwargs).result()
+
+
+def _holding_lock(fn, *args, **kwargs):
+    with _torch_work:
+        return fn(*args, **kwargs)
 
 
 def with_threads(threads: int | None, fn, *args):

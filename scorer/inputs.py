@@ -34,6 +34,7 @@ from .errors import (
     EmptyInputError,
     HtmlInputError,
     InputTooLargeError,
+    InputTooShortError,
     InputTypeError,
     UnsupportedLanguageError,
 )
@@ -167,6 +168,30 @@ def check_passage_count(count: int, config: ScorerConfig) -> None:
             f"The text has {count:,} paragraphs; the limit is {config.max_paragraphs:,} "
             "(ScorerConfig.max_paragraphs). Score the article body only, or split it into parts."
         )
+
+
+MIN_WORDS = 3
+
+
+def check_enough_words(sentences: Sequence[str]) -> None:
+    """Raise ``InputTooShortError`` when the sentences hold fewer than :data:`MIN_WORDS`
+    words (runs of letters or digits) in all: on a word or two the classifier's
+    probability means nothing ("a" alone scored 0.94, "likely machine-translated").
+
+    >>> check_enough_words(["He resigned on Monday."])
+    >>> check_enough_words(["N/A"])
+    Traceback (most recent call last):
+    ...
+    scorer.errors.InputTooShortError: The text has only 2 words; Telltale needs at least 3 to judge it (a word or two says nothing about how it was written). Pass the article's text.
+    """
+    words = sum(len(_WORD.findall(s)) for s in sentences)
+    if words < MIN_WORDS:
+        raise InputTooShortError(
+            f"The text has only {words} word{'s' if words != 1 else ''}; Telltale needs at least {MIN_WORDS} "
+            "to judge it (a word or two says nothing about how it was written). Pass the article's text.")
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def check_has_words(text: str) -> None:

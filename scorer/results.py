@@ -32,13 +32,47 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
 VERDICT_ARTICLE = "likely machine-translated or garbled"
 VERDICT_PASSAGES = "some passages look garbled"
 VERDICT_CLEAN = "no signs"
 VERDICTS = (VERDICT_ARTICLE, VERDICT_PASSAGES, VERDICT_CLEAN)
+
+
+class Detail(Mapping):
+    """A reason's own fields, read-only (a ``types.MappingProxyType`` would do, but
+    it cannot be pickled or deep-copied, so results could not leave a worker
+    process of a pool, be cached on disk or go through ``dataclasses.asdict``).
+
+    >>> import pickle
+    >>> d = Detail({"names": ["Zelensky", "Zelenskyy"]})
+    >>> pickle.loads(pickle.dumps(d)) == d, dict(d)
+    (True, {'names': ['Zelensky', 'Zelenskyy']})
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] = ()):
+        object.__setattr__(self, "_data", dict(data))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a reason's detail is read-only")
+
+    def __reduce__(self):
+        return (Detail, (self._data,))
+
+    def __repr__(self) -> str:
+        return f"Detail({self._data!r})"
 
 
 @dataclass(frozen=True)
@@ -53,7 +87,7 @@ class Reason:
     type: str
     probability: float | None = None
     spans: tuple[tuple[int, int], ...] = ()
-    detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    detail: Mapping[str, Any] = field(default_factory=Detail, hash=False)
     flag: bool = False
 
     @classmethod
@@ -69,7 +103,7 @@ class Reason:
         spans = tuple((int(s), int(e)) for s, e in data.pop("spans", ()) or ())
         flag_value = bool(data.pop("flag", False)) if flag is None else flag
         return cls(kind, None if prob is None else float(prob), spans,
-                   MappingProxyType(copy.deepcopy(data)), flag_value)
+                   Detail(copy.deepcopy(data)), flag_value)
 
     def shifted(self, offset: int) -> "Reason":
         """The same reason with spans moved by ``offset`` characters."""

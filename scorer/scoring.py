@@ -30,7 +30,7 @@ How a text is scored:
 >>> result = scorer.score("The council voted on Tuesday to extend the night bus service.")
 >>> result.article.verdict in VERDICTS
 True
->>> [type(r).__name__ for r in scorer.score_many(["First text.", "Second text."])]
+>>> [type(r).__name__ for r in scorer.score_many(["The first article.", "The second article."])]
 ['ScoreResult', 'ScoreResult']
 """
 
@@ -40,22 +40,24 @@ import copy
 import dataclasses
 import logging
 import os
+import threading
+import unicodedata
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from . import inputs
 from .aggregate import article_level, pool, word_lengths
 from .config import ScorerConfig
-from .errors import EmptyInputError, InputTypeError, TelltaleError
+from .errors import ConfigError, EmptyInputError, InputTypeError, TelltaleError
 from .results import (
     VERDICT_ARTICLE,
     VERDICT_CLEAN,
     VERDICT_PASSAGES,
     VERDICTS,
     ArticleResult,
+    Detail,
     PassageResult,
     Reason,
     ScoreResult,
@@ -76,6 +78,34 @@ def _at_item(exc: TelltaleError, index: int) -> TelltaleError:
     return out
 
 __all__ = ["Scorer", "VERDICTS"]
+
+
+class _LanguageModel:
+    """The ``(SurprisalModel, Reference)`` pair of :meth:`Scorer.refine`, made once
+    (under a lock: threads asking at once get one model) and shared by a Scorer
+    and the copies :meth:`Scorer.with_config` makes of it."""
+
+    def __init__(self, threads: int | None):
+        self.threads = threads
+        self._pair = None
+        self._loading = False
+        self._lock = threading.Lock()
+
+    def get(self):
+        with self._lock:
+            if self._pair is None:
+                from .lm import Reference, SurprisalModel
+
+                self._pair = (SurprisalModel(threads=self.threads), Reference.load())
+            return self._pair
+
+    def start_loading(self) -> None:
+        """Start loading the model in the background, unless it is loaded or loading."""
+        model = self.get()[0]
+        with self._lock:
+            if not (model.loaded or self._loading):
+                self._loading = True
+                model.load_in_background()
 
 
 @dataclass(frozen=True)
@@ -99,7 +129,10 @@ class Scorer:
     result.
     """
 
-    def __init__(self, detector, config: ScorerConfig | None = None):
+    def __init__(self, detector, config: ScorerConfig | None = None, *, _lm: "_LanguageModel | None" = None):
+        if config is not None and not isinstance(config, ScorerConfig):
+            raise ConfigError(f"config must be a ScorerConfig, not {type(config).__name__} "
+                              "(e.g. ScorerConfig(threshold=0.9), or Scorer.load(config=ScorerConfig(**options)))")
         self.detector = detector
         self._config = config or ScorerConfig()
         info = detector.info
@@ -110,9 +143,10 @@ class Scorer:
             article=float(info.article_threshold if c.article_threshold is None else c.article_threshold),
         )
         self._signals = _load_signals() if c.use_signals else None
-        self._lm = None  # (SurprisalModel, Reference), made on first use; see refine()
+        # the language model (see refine()), made on first use and shared with with_config's copies
+        self._lm = _lm or _LanguageModel(c.threads)
         if c.language_model:
-            self._language_model()[0].load_in_background()
+            self._lm.start_loading()
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, config: ScorerConfig | None = None) -> "Scorer":
@@ -123,6 +157,9 @@ class Scorer:
         """
         from .model import load_detector
 
+        if config is not None and not isinstance(config, ScorerConfig):
+            raise ConfigError(f"config must be a ScorerConfig, not {type(config).__name__} "
+                              "(e.g. Scorer.load(config=ScorerConfig(threshold=0.9)))")
         config = config or ScorerConfig()
         return cls(load_detector(path, threads=config.threads, precision=config.precision), config)
 
@@ -135,12 +172,18 @@ class Scorer:
         """A Scorer over the same loaded model with some options changed, e.g.
         ``scorer.with_config(threshold=0.7, check_language=False)``; quick (the
         model is not loaded again). ``threads`` and ``precision`` are fixed when
-        the model loads: change them with :meth:`load`."""
+        the model loads: change them with :meth:`load`. The copy shares this
+        Scorer's language model too (:meth:`refine`)."""
+        known = {f.name for f in dataclasses.fields(ScorerConfig)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ConfigError(f"ScorerConfig has no option {', '.join(map(repr, unknown))}; "
+                              f"its options are {', '.join(sorted(known))}")
         fixed = sorted({"threads", "precision"} & set(changes))
         if fixed:
-            raise ValueError(f"{', '.join(fixed)} cannot change on a loaded model; pass them to "
-                             "Scorer.load(path, ScorerConfig(...)) instead")
-        return type(self)(self.detector, dataclasses.replace(self._config, **changes))
+            raise ConfigError(f"{', '.join(fixed)} cannot change on a loaded model; pass them to "
+                              "Scorer.load(path, ScorerConfig(...)) instead")
+        return type(self)(self.detector, dataclasses.replace(self._config, **changes), _lm=self._lm)
 
     @property
     def info(self):
@@ -158,7 +201,9 @@ class Scorer:
         """Score one article given as ``text`` or as a list of ``paragraphs``.
 
         Offsets in the result index ``text``, or for paragraphs the paragraph
-        itself (``paragraphs[p.index][s.start:s.end] == s.text``). With
+        itself (``paragraphs[p.index][s.start:s.end] == s.text``). For ``bytes``
+        they are character offsets into ``scorer.inputs.decode_bytes(text)``
+        (UTF-8, a leading byte-order mark dropped), not byte offsets. With
         ``refine=True`` the result also goes through :meth:`refine`.
         """
         if (text is None) == (paragraphs is None):
@@ -182,8 +227,14 @@ class Scorer:
         if (texts is None) == (paragraphs is None):
             raise InputTypeError("pass either texts or paragraphs=[...], not both or neither")
         items = texts if texts is not None else paragraphs
-        if isinstance(items, (str, bytes)):
+        if isinstance(items, (str, bytes, bytearray)):
             raise InputTypeError("score_many takes a list of texts; use score() for a single text")
+        if isinstance(items, Mapping):
+            raise InputTypeError("score_many takes a list of texts, not a dict (its keys would be scored); "
+                                 "for {url: text}, pass list(d.values()) and zip the results with d's keys")
+        if isinstance(items, (set, frozenset)) or not isinstance(items, Iterable):
+            raise InputTypeError(f"score_many takes a list of texts (results come back in its order), "
+                                 f"not {type(items).__name__}")
         prepared = []
         for i, item in enumerate(items):
             try:
@@ -230,16 +281,9 @@ class Scorer:
         """
         if not isinstance(result, ScoreResult):
             result = self.score(result)
-        model, reference = self._language_model()
+        model, reference = self._lm.get()
         stats = model.score_passages([[s.text for s in p.sentences] for p in result.passages])
         return _refined(result, stats, reference, self.config)
-
-    def _language_model(self):
-        if self._lm is None:
-            from .lm import Reference, SurprisalModel
-
-            self._lm = (SurprisalModel(threads=self.config.threads), Reference.load())
-        return self._lm
 
     # -- steps ----------------------------------------------------------------
     def _prepare_text(self, text: str | bytes) -> _Prepared:
@@ -261,6 +305,7 @@ class Scorer:
         if not count:
             raise EmptyInputError("The text has no words to score (only punctuation or symbols). "
                                   "Pass the article's text.")
+        inputs.check_enough_words([s.text for p in passages for s in p.sentences])
         return _Prepared(passages, count)
 
     def _score_prepared(self, prepared: list[_Prepared]) -> list[ScoreResult]:
@@ -340,6 +385,25 @@ class Scorer:
         return {key: tuple(value) for key, value in out.items()}
 
 
+def _grapheme_end(text: str, end: int) -> int:
+    """``end`` moved past what belongs to the character before it: combining marks,
+    variation selectors, skin tones and zero-width-joined characters (the tokenizer
+    strips accents, so its offsets stop before a decomposed "e" + U+0301).
+
+    >>> _grapheme_end("cafe\u0301 owner", 4), _grapheme_end("love \u2764\ufe0f", 6)
+    (5, 7)
+    """
+    while end < len(text):
+        ch = text[end]
+        if ch == "\u200d" and end + 1 < len(text):
+            end += 2
+        elif unicodedata.category(ch) in ("Mn", "Me") or ch in "\ufe0e\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff":
+            end += 1
+        else:
+            break
+    return end
+
+
 def _word_reason(sentence, marked) -> tuple[Reason, ...]:
     """A ``suspicious_words`` reason for the words the detector marked as damaged.
 
@@ -348,8 +412,8 @@ def _word_reason(sentence, marked) -> tuple[Reason, ...]:
     """
     if not marked:
         return ()
-    spans = tuple((sentence.start + s, sentence.start + e) for s, e, _ in marked)
-    detail = MappingProxyType({"probabilities": [float(p) for _, _, p in marked]})
+    spans = tuple((sentence.start + s, sentence.start + _grapheme_end(sentence.text, e)) for s, e, _ in marked)
+    detail = Detail({"probabilities": [float(p) for _, _, p in marked]})
     return (Reason("suspicious_words", spans=spans, detail=detail),)
 
 
@@ -363,7 +427,7 @@ def _refined(result: ScoreResult, stats, reference, config: ScorerConfig) -> Sco
             if st.tokens and pct >= config.lm_percentile:
                 flag = pct >= config.lm_flag_percentile and sent.probability >= config.lm_floor
                 spans = tuple((sent.start + s, sent.start + e) for s, e in reference.surprising_words(st))
-                detail = MappingProxyType({"percentile": round(pct, 1),
+                detail = Detail({"percentile": round(pct, 1),
                                            "message": f"unusual wording for news ({_ordinal(int(pct))} percentile)"})
                 reason = Reason("lm_surprise", spans=spans, detail=detail, flag=flag)
                 sent = SentenceResult(sent.start, sent.end, sent.text, sent.probability,

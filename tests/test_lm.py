@@ -94,7 +94,7 @@ def test_refine_adds_lm_reason_and_keeps_offsets(model, shipped_scorer):
     from scorer.scoring import Scorer
 
     scorer = Scorer(shipped_scorer.detector, shipped_scorer.config)
-    scorer._lm = (model, lm.Reference.load())
+    scorer._lm._pair = (model, lm.Reference.load())
     text = " ".join(CONTEXT + [GARBLED] + CLEAN[1:])
     plain = scorer.score(text)
     refined = scorer.refine(plain)
@@ -157,7 +157,7 @@ def test_lm_rule_flags_what_the_classifier_leaves(model, reference, shipped_scor
         config = ScorerConfig(threshold=1.0, passage_threshold=1.0, article_threshold=1.0,
                               use_signals=False, lm_percentile=95.0, **rule)
         s = Scorer(shipped_scorer.detector, config)
-        s._lm = (model, reference)
+        s._lm._pair = (model, reference)
         return s
 
     flagging = scorer(lm_flag_percentile=95.0, lm_floor=0.2)

@@ -230,3 +230,98 @@ def test_result_json_reads_back(shipped_scorer):
         [(p.index, s.text, s.flagged) for p, s in result.flagged()]
     with pytest.raises(KeyError):
         ScoreResult.from_dict({k: v for k, v in data.items() if k != "article"})
+
+
+def test_results_pickle_and_deep_copy(shipped_scorer):
+    """A process pool, joblib or a disk cache pickles results; a read-only mapping that
+    cannot be pickled made every result fail there."""
+    import copy
+    import pickle
+
+    text = ("The minister Antony Blinken met officials on Monday. Later Blinkin said the the talks "
+            "went well.\n\nThe coun try was calm.")
+    result = shipped_scorer.score(text)
+    assert any(r.detail for _, s in result.sentences() for r in s.reasons)  # cue fields to carry
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert copy.deepcopy(result).to_dict() == result.to_dict()
+    assert dataclasses.asdict(result)["article"] == dataclasses.asdict(result.article)
+    reason = next(r for _, s in result.sentences() for r in s.reasons if r.detail)
+    with pytest.raises(TypeError):
+        reason.detail["message"] = "changed"  # still read-only
+
+
+def test_score_many_refuses_what_is_not_a_list(shipped_scorer):
+    from scorer import TelltaleError
+
+    articles = {"https://example.com/a": "The council met on Tuesday. It voted to extend the night buses."}
+    with pytest.raises(InputTypeError, match="not a dict"):
+        shipped_scorer.score_many(articles)  # its keys, the URLs, would have been scored
+    for bad in (5, {"The council met on Tuesday to vote."}, None):
+        with pytest.raises(TelltaleError):
+            shipped_scorer.score_many(bad)
+    assert len(shipped_scorer.score_many(iter(["The council met on Tuesday to vote."]))) == 1
+
+
+def test_too_short_to_judge(shipped_scorer):
+    """A word or two is no evidence: "a" alone came back "likely machine-translated" (0.94)."""
+    from scorer import InputTooShortError
+
+    for text in ("a", "N/A", "Loading...", "null"):
+        with pytest.raises(InputTooShortError, match="needs at least 3"):
+            shipped_scorer.score(text)
+    with pytest.raises(EmptyInputError):  # the server answers both as empty_input
+        shipped_scorer.score(paragraphs=["Breaking", "news"])
+    assert shipped_scorer.score("He resigned today.").article.sentences == 1
+
+
+def test_bad_options_are_config_errors(shipped_scorer):
+    """Every bad option is a ConfigError naming it (a TelltaleError and a ValueError)."""
+    from scorer import ConfigError, ScorerConfig
+
+    for options, name in (({"threshold": 1.5}, "threshold"), ({"language_min_chars": "200"}, "language_min_chars"),
+                          ({"language_min_chars": -5}, "language_min_chars"), ({"threads": True}, "threads"),
+                          ({"precision": "fp16"}, "precision"), ({"max_chars": 0}, "max_chars")):
+        with pytest.raises(ConfigError, match=name):
+            ScorerConfig(**options)
+    assert ScorerConfig(precision=" FP32 ").precision == "fp32"  # as $TELLTALE_PRECISION takes it
+    with pytest.raises(ConfigError, match="no option 'treshold'.*threshold"):
+        shipped_scorer.with_config(treshold=0.9)
+    with pytest.raises(ConfigError, match="threads"):
+        shipped_scorer.with_config(threads=2)
+    with pytest.raises(ConfigError, match="ScorerConfig"):
+        Scorer(shipped_scorer.detector, {"threshold": 0.9})
+
+
+def test_with_config_shares_the_language_model(shipped_scorer):
+    """The copies share one SmolLM2 (about 16 s and hundreds of MB each), made once even when
+    threads ask at the same time (nothing is loaded here: the model loads on first use)."""
+    import threading
+
+    pytest.importorskip("gguf")
+    pytest.importorskip("accelerate")
+    base = Scorer(shipped_scorer.detector, shipped_scorer.config)
+    strict, loose = base.with_config(threshold=0.9), base.with_config(threshold=0.3)
+    got = []
+    threads = [threading.Thread(target=lambda s=s: got.append(s._lm.get())) for s in (base, strict, loose) * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(pair[0]) for pair in got}) == 1 and not got[0][0].loaded
+
+
+def test_word_spans_keep_whole_characters(shipped_scorer):
+    """A marked word's span covers its decomposed accent ("cafe" + U+0301): the tokenizer's
+    offsets stop before it, and a highlight would cut it off its letter."""
+    text = "The cafe\u0301 owners has fired the report of bottom city closet as the the nonsense."
+    scorer = shipped_scorer.with_config(threshold=1.0)
+    # mark every word: the word threshold at 0 on a copy of the detector
+    det = dataclasses.replace(scorer.detector.info, word_threshold=0.0)
+    import copy
+
+    detector = copy.copy(scorer.detector)
+    detector.info, detector.cache = det, None
+    result = Scorer(detector, scorer.config).score(text)
+    spans = [text[a:b] for _, s in result.sentences() for r in s.reasons if r.type == "suspicious_words"
+             for a, b in r.spans]
+    assert "cafe\u0301" in spans and "cafe" not in spans
