@@ -69,6 +69,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "each clean set (a quick look, not a result)")
 
 
+def require_training_extra() -> None:
+    """Raise at once (not after minutes of work) when scikit-learn, which fits the
+    calibration and measures AUCs, is missing: ``telltale train`` and ``eval`` need
+    the ``train`` extra, which ``make serve`` does not install."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise TelltaleError("telltale train and eval need scikit-learn (the `train` extra): "
+                            "pip install -e '.[train]' (or make setup)") from None
+
+
 def _roc_auc(y, s) -> float:
     from sklearn.metrics import roc_auc_score
 
@@ -467,6 +478,7 @@ def print_report(m: dict) -> None:
 def main(args) -> int:
     from .model import load_detector
 
+    require_training_extra()
     out = Path(args.out)
     if not out.parent.is_dir() or not os.access(out.parent, os.W_OK) or out.is_dir():
         # say so now, not after minutes of scoring

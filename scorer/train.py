@@ -424,13 +424,16 @@ def _out(args) -> Path:
 
 
 def main(args) -> int:
+    from .evaluate import require_training_extra
+
+    require_training_extra()
     args.out = str(_out(args))
     if args.calibrate_only:
         out = Path(args.out)
         if not (out / "telltale.json").is_file():
-            from .errors import TelltaleError
+            from .errors import ModelLoadError
 
-            raise TelltaleError(f"{out} holds no trained model (telltale.json is missing); run `telltale train` first.")
+            raise ModelLoadError(f"{out} holds no trained model (telltale.json is missing); run `telltale train` first.")
         calibrate(out, data.data_dir(args.data), args)
         print(f"Calibration and metrics of {out} rewritten")
         return 0

@@ -78,8 +78,9 @@ def main(args: argparse.Namespace) -> int:
         model, name = _option(args, "model", env)
         check_model_path(model, name)
         _, token_file_name = _option(args, "token_file", env)
-        if args.token_file:
+        if args.token_file:  # the flag wins over both variables, as every flag does
             env["TELLTALE_TOKEN_FILE"] = args.token_file
+            env.pop("TELLTALE_TOKEN", None)
         if args.model:
             env["TELLTALE_MODEL_PATH"] = args.model
         if args.cors_origin:

@@ -96,7 +96,6 @@ LIBRARY_ERRORS: dict[type, tuple[int, str]] = {
     HtmlInputError: (422, "html_input"),
     UnsupportedLanguageError: (422, "unsupported_language"),
     InputTooLargeError: (413, "input_too_large"),
-    ModelLoadError: (503, "model_unavailable"),
     TelltaleError: (422, "invalid_input"),
 }
 
@@ -122,14 +121,18 @@ def _api_error(exc: ApiError):
 
 
 def _library_error(exc: TelltaleError):
+    if isinstance(exc, ModelLoadError):
+        # as the engine's own load failure: one message, no Retry-After, and the reason
+        # (often a host path) in the log only
+        log.error("model unavailable: %s", exc)
+        return _api_error(ModelUnavailable())
     for cls in type(exc).__mro__:
         if cls in LIBRARY_ERRORS:
             status, type_ = LIBRARY_ERRORS[cls]
             break
-    headers = {"Retry-After": "30"} if status == 503 else None
     # the language refusal's advice is a Python/CLI switch an API client cannot use
     message = exc.reason if isinstance(exc, UnsupportedLanguageError) else str(exc)
-    return error_response(status, type_, message, headers)
+    return error_response(status, type_, message)
 
 
 def _http_error(exc: HTTPException):

@@ -93,6 +93,9 @@ class ServerSettings:
                 raise SettingsError(f"TELLTALE_{key} is set but blank; give the team token (or unset it for a "
                                     "personal server on this machine).")
             values[f.name] = _parse(f.name, f.type, raw)
+        if values.get("token") and values.get("token_file"):
+            raise SettingsError("TELLTALE_TOKEN and TELLTALE_TOKEN_FILE are both set; set one of them "
+                                "(the file's token can be changed while the server runs).")
         settings = cls(**values)
         settings._check()
         return settings

@@ -104,6 +104,17 @@ def test_train_and_eval_fail_in_one_line(args, status):
     assert "/nonexistent/" in err
 
 
+@pytest.mark.parametrize("command", ["train", "eval"])
+def test_train_and_eval_without_scikit_learn_stop_at_once(command, tmp_path):
+    """`make serve` installs no scikit-learn; train found out after half an hour of training."""
+    code = ("import sys; sys.modules['sklearn'] = None; from scorer.cli import main; "
+            f"sys.exit(main([{command!r}, '--out', {str(tmp_path / 'out')!r}]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1 and "scikit-learn" in err and "[train]" in err, err
+    assert not (tmp_path / "out").exists()
+
+
 def test_version():
     from importlib.metadata import version
 
@@ -123,7 +134,7 @@ def test_a_quick_training_run_never_replaces_the_shipped_model(tmp_path, monkeyp
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     proc = telltale("train", "--quick", "--calibrate-only")
     err = proc.stderr.decode()
-    assert proc.returncode == 2 and "telltale-quick" in err and "no trained model" in err, err
+    assert proc.returncode == 1 and "telltale-quick" in err and "no trained model" in err, err  # a model folder: 1
     assert {p.name: p.stat().st_mtime_ns for p in DEFAULT_MODEL_DIR.iterdir()} == before
     help_text = telltale("train", "--help").stdout.decode()
     assert "telltale-quick" in " ".join(help_text.split())  # where --quick writes by default

@@ -119,3 +119,16 @@ def test_a_blank_token_setting_is_refused_not_taken_for_personal_mode(variable):
     with pytest.raises(SettingsError, match=f"{variable} is set but blank"):
         ServerSettings.from_sources(environ={variable: "   "})
     assert_refused(serve("--port", str(free_port()), **{variable: "  "}), variable, "blank")
+
+
+def test_the_token_file_flag_wins_and_both_token_variables_are_refused(tmp_path):
+    token = "a-valid-team-token-0123456789"
+    # the flag beats $TELLTALE_TOKEN as every flag beats its variable: the file is read (and
+    # here cannot be), where the variable's token used to be taken and the flag ignored
+    assert_refused(serve("--token-file", "/no/such/token", "--port", str(free_port()), TELLTALE_TOKEN=token),
+                   "--token-file /no/such/token", "cannot be read")
+    file = tmp_path / "token.txt"
+    file.write_text(token + "\n")
+    err = assert_refused(serve("--port", str(free_port()), TELLTALE_TOKEN=token, TELLTALE_TOKEN_FILE=str(file)),
+                         "TELLTALE_TOKEN and TELLTALE_TOKEN_FILE are both set")
+    assert token not in err

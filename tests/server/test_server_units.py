@@ -220,3 +220,44 @@ def test_unexpected_failure_is_a_bare_500_and_the_log_has_no_text(caplog):
     assert r.get_json() == {"error": {"type": "internal_error", "message": r.get_json()["error"]["message"]}}
     assert "Traceback" not in r.get_data(as_text=True) and "Quillborough" not in r.get_data(as_text=True)
     assert "RuntimeError" in caplog.text and "Quillborough" not in caplog.text
+
+
+class _ModelGoneScorer(_CrashingScorer):
+    """A model that fails while scoring (its files removed under a running worker, say)."""
+
+    def score(self, text=None, *, paragraphs=None):
+        if paragraphs and paragraphs[0].startswith("The city council"):
+            return None
+        from scorer.errors import ModelLoadError
+
+        raise ModelLoadError("The model folder /srv/private/models/v2 could not be read.")
+
+
+def test_a_model_failure_while_scoring_is_model_unavailable_without_its_path(caplog):
+    from server import create_app
+    from server.errors import ModelUnavailable
+
+    app = create_app({"SCORER": _ModelGoneScorer(), "LOAD_IN_BACKGROUND": False})
+    with caplog.at_level("ERROR", logger="telltale"):
+        r = app.test_client().post("/v1/score", json={"paragraphs": ["Quillborough harbour wall was closed."]})
+    # as /healthz says it: permanent until a restart (no Retry-After), the host path in the log only
+    assert r.status_code == 503 and "Retry-After" not in r.headers
+    assert r.get_json()["error"] == {"type": "model_unavailable", "message": ModelUnavailable.MESSAGE}
+    assert "/srv/private" not in r.get_data(as_text=True) and "/srv/private" in caplog.text
+
+
+def test_every_file_the_server_reads_is_packaged():
+    """A wheel holds only what package-data names: /openapi.json answered 500 after `pip install .`."""
+    import fnmatch
+    import tomllib
+
+    from conftest import REPO
+
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for package in ("server", "scorer"):
+        files = [p.relative_to(REPO / package).as_posix() for p in (REPO / package).rglob("*")
+                 if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+        for name in files:
+            assert any(fnmatch.fnmatch(name, pattern.replace("**/", "*")) for pattern in data.get(package, [])), \
+                f"{package}/{name} is not in [tool.setuptools.package-data]"
+    assert "openapi.json" in data["server"]
