@@ -17,7 +17,9 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 export const GECKO_ID = "telltale@telltale.invalid";
 
-/** The manifest for one browser. */
+/** The manifest for one browser. The source manifest's content_security_policy must stay:
+ * without one, Firefox gives MV3 extension pages upgrade-insecure-requests, and a team
+ * server on plain http:// could not be reached (test/build.test.js checks it). */
 export function manifestFor(browser) {
   const m = structuredClone(base);
   m.version = pkg.version;
@@ -26,6 +28,9 @@ export function manifestFor(browser) {
     m.minimum_chrome_version = "105";
   } else {
     m.background = { scripts: ["background.js"] };
+    // Firefox puts a new button in the Extensions (puzzle) panel, where the badge's count
+    // cannot be seen; start it in the toolbar (Chrome does not know the key).
+    m.action.default_area = "navbar";
     m.browser_specific_settings = {
       gecko: {
         id: GECKO_ID,

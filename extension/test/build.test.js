@@ -18,9 +18,16 @@ test("build writes both browsers' manifests, bundles and zips", () => {
   assert.equal(chrome.browser_specific_settings, undefined);
   assert.deepEqual(firefox.background, { scripts: ["background.js"] });
   assert.deepEqual(firefox.browser_specific_settings.gecko.data_collection_permissions, { required: ["websiteContent"] });
+  assert.equal(firefox.browser_specific_settings.gecko.strict_min_version, "140.0"); // the README's "Firefox 140 or later"
+  assert.equal(firefox.action.default_area, "navbar"); // the badge in sight, not in the Extensions panel
+  assert.equal(chrome.action.default_area, undefined);
   for (const m of [chrome, firefox]) {
     assert.deepEqual(m.host_permissions, ["http://127.0.0.1/*", "http://localhost/*"]);
     assert.ok(m.commands["toggle-highlights"]);
+    // Without its own policy an MV3 page in Firefox gets upgrade-insecure-requests, and a
+    // team server on plain http:// could no longer be reached.
+    assert.match(m.content_security_policy.extension_pages, /script-src 'self'/);
+    assert.doesNotMatch(m.content_security_policy.extension_pages, /upgrade-insecure-requests/);
     for (const f of ["content.js", "content.css", "background.js", "popup.html", "popup.js", "options.html", "options.js", "icons/128.png"]) {
       assert.ok(existsSync(join(root, "dist", m.background.service_worker ? "chrome" : "firefox", f)), f);
     }

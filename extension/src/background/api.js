@@ -5,7 +5,10 @@
 
 import { notFound, unreachable } from "../shared/notices.js";
 
-export const TIMEOUT_MS = 60000;
+// Under 30 s: Firefox stops an idle background page after 30 s, and a pending fetch does not
+// count as activity, so a longer wait would end in "reload the page" instead of "timed out".
+// A working server answers an article in well under a second.
+export const TIMEOUT_MS = 25000;
 /** At most this long is waited for a busy or starting server's Retry-After, once. */
 export const MAX_RETRY_WAIT_MS = 5000;
 

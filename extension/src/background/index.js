@@ -123,9 +123,12 @@ if (ext.permissions && ext.permissions.onAdded) {
   ext.permissions.onAdded.addListener((added) => { reloadAllowedTabs(added && added.origins).catch(() => {}); });
 }
 
-ext.commands.onCommand.addListener(async (command) => {
-  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
-  if (!tab) return;
-  const type = command === "toggle-highlights" ? "toggle-highlights" : command === "next-flagged" ? "focus-next" : null;
-  if (type) ext.tabs.sendMessage(tab.id, { type }).catch(() => {});
-});
+// Firefox for Android has no commands API (and no keyboard shortcuts).
+if (ext.commands && ext.commands.onCommand) {
+  ext.commands.onCommand.addListener(async (command) => {
+    const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
+    if (!tab) return;
+    const type = command === "toggle-highlights" ? "toggle-highlights" : command === "next-flagged" ? "focus-next" : null;
+    if (type) ext.tabs.sendMessage(tab.id, { type }).catch(() => {});
+  });
+}

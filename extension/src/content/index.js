@@ -10,6 +10,7 @@
 //   orphan.js           step aside after an extension reload
 //   messages.js         messages from the popup and the background
 //   settings-changes.js apply changed settings
+//   visible.js          the first scan waits until the tab is visible
 
 import { ext } from "../shared/ext.js";
 import { removeLeftovers } from "./highlight.js";
@@ -19,6 +20,7 @@ import { createPageFollower, followPage } from "./follow-page.js";
 import { messageHandler } from "./messages.js";
 import { listenForSettings } from "./settings-changes.js";
 import { run } from "./scan.js";
+import { whenVisible } from "./visible.js";
 
 const session = createSession(document);
 createPageFollower(session);
@@ -29,10 +31,10 @@ function start() {
   followPage(session);
   ext.runtime.onMessage.addListener(messageHandler(session));
   listenForSettings(session);
-  run(session);
+  whenVisible(document, () => run(session));
 }
 
-// Injected twice into one page (the manifest and a programmatic injection): run once.
+// Run once per page, should the script ever be injected twice.
 if (!window.__telltaleContent) {
   window.__telltaleContent = true;
   start();

@@ -46,7 +46,7 @@ export class TelltaleUI {
     this.host = doc.createElement("telltale-ui");
     this.host.style.cssText = "position:fixed!important;top:0!important;left:0!important;width:0!important;"
       + "height:0!important;margin:0!important;padding:0!important;border:0!important;overflow:visible!important;"
-      + "z-index:2147483647!important;display:block!important;";
+      + "z-index:2147483647!important;display:var(--telltale-ui-display,none)!important;";
     this.root = this.host.attachShadow({ mode: "open" });
     const style = doc.createElement("style");
     style.textContent = STYLE;

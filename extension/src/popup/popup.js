@@ -248,7 +248,7 @@ async function refresh() {
       siteAccessBox(tab);
       return;
     }
-    $("status").replaceChildren(para("Telltale cannot read this page (browser pages, extension stores and PDFs are off limits). Reload the page if it is a news article opened before Telltale was installed.", "muted"));
+    $("status").replaceChildren(para("Telltale cannot read this page (browser pages, extension stores and PDFs are off limits). If it is a news article, reload it.", "muted"));
     return;
   }
   for (const b of ["rescan", "pause", "toggle"]) $(b).disabled = false;

@@ -6,9 +6,11 @@ import { ext } from "./ext.js";
 
 export const NEXT_FLAGGED = "next-flagged";
 
-/** The keys of the "next flagged sentence" command ("Alt+Shift+J"), or "" when it has none. */
+/** The keys of the "next flagged sentence" command ("Alt+Shift+J"), or "" when it has none
+ * (or the browser has no shortcuts at all: Firefox for Android has no commands API). */
 export async function nextFlaggedShortcut() {
-  if (ext.commands && typeof ext.commands.getAll === "function") {
+  if (!ext.commands) return "";
+  if (typeof ext.commands.getAll === "function") {
     const commands = await ext.commands.getAll().catch(() => null);
     const command = (commands || []).find((c) => c.name === NEXT_FLAGGED);
     if (command) return command.shortcut || "";
