@@ -65,7 +65,7 @@ class ScorerConfig:
     - ``precision`` (None = ``$TELLTALE_PRECISION``, else ``"int8"``): how the
       detector runs. ``"int8"``: tokens packed without padding, linear layers in
       int8 (about 3.4x quicker than fp32 on a 700-word article; sentence logits
-      move by ~0.05 on average, dev AUCs by < 0.001); ``"bf16"``: the same in bf16 (10x closer to fp32, a little
+      move by ~0.07 on average, dev AUCs by < 0.001); ``"bf16"``: the same in bf16 (10x closer to fp32, a little
       slower, and quick only on CPUs with AVX512-BF16 or AMX); ``"fp32"``: the
       reference network exactly as trained. ``tests/test_precision.py`` bounds
       the drift.

@@ -17,7 +17,8 @@ Training runs the encoder as Hugging Face's ``BertModel`` on padded batches
   int32 products with ``torch._int_mm``: VNNI where the CPU has it).
 
 int8 is the default: on the shipped model it moves sentence logits by about
-0.04 on average (0.25 at most) and dev AUCs by less than 0.002, and runs about
+0.07 on average (0.7 at most; model 1.1.0, ``benchmarks/accuracy.py --limit 0``) and dev
+AUCs by less than 0.001, and runs about
 15 % faster than bf16 here; bf16 moves logits by about 0.003 (0.03 at most)
 but is quick only on CPUs with AVX512-BF16 or AMX. Per-tensor int8 (``torch.ao``'s
 dynamic quantization) moved logits by up to 1.0 and is not used: a few tokens

@@ -20,7 +20,7 @@ the extension::
 >>> from scorer import Scorer
 >>> result = Scorer.load().score("The council met on Tuesday. It voted to extend the night buses.")
 >>> result  # doctest: +ELLIPSIS
-<ScoreResult 'no signs' p=0...: 0 of 2 sentences flagged in 1 passages (telltale-minilm 1.0.0)>
+<ScoreResult 'no signs' p=0...: ... of 2 sentences flagged in 1 passages (telltale-minilm 1.1.0)>
 >>> r = Reason.classifier(0.91)
 >>> r.to_dict()
 {'type': 'classifier', 'probability': 0.91}

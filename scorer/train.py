@@ -49,8 +49,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=13, help="random seed of data sampling and training (default %(default)s)")
     p.add_argument("--threads", type=int, default=2, help="torch threads (default %(default)s)")
     p.add_argument("--machine-rows", type=int, default=55000, help="machine rows sampled from wmt train (default %(default)s)")
-    p.add_argument("--bbc-sentences", type=int, default=6000, help="clean BBC train sentences (default %(default)s)")
-    p.add_argument("--wire-sentences", type=int, default=0,
+    p.add_argument("--bbc-sentences", type=int, default=9000, help="clean BBC train sentences (default %(default)s)")
+    p.add_argument("--wire-sentences", type=int, default=6000,
                    help="clean Reuters sentences (stories neither the synthetic damage uses nor "
                         "telltale eval holds out; default %(default)s)")
     p.add_argument("--synthetic", type=int, default=8000, help="synthetic garbled sentences from scorer.corrupt (default %(default)s)")
@@ -59,12 +59,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--window-sizes", type=_sizes, default=WINDOW_SIZES,
                    help="comma-separated window sizes drawn with equal chance (default "
                         f"{','.join(map(str, WINDOW_SIZES))})")
-    p.add_argument("--epochs", type=float, default=1.0, help="passes over the training set (default %(default)s)")
+    p.add_argument("--epochs", type=float, default=1.5, help="passes over the training set (default %(default)s)")
     p.add_argument("--batch-size", type=int, default=32, help="sentences per batch (default %(default)s)")
     p.add_argument("--lr", type=float, default=5e-4, help="learning rate (default %(default)s)")
     p.add_argument("--max-length", type=int, default=96, help="tokens read per sentence (default %(default)s)")
     p.add_argument("--word-loss", type=float, default=0.5, help="weight of the damaged-word loss (default %(default)s)")
-    p.add_argument("--version", default="1.0.0", help="version written into the model (default %(default)s)")
+    p.add_argument("--version", default="1.1.0", help="version written into the model (default %(default)s)")
     p.add_argument("--quick", action="store_true", help="a tiny run to check the pipeline (minutes, poor model)")
     p.add_argument("--calibrate-only", action="store_true",
                    help="keep the weights in --out; refit calibration and thresholds and re-measure (steps 3-4)")

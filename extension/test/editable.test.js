@@ -121,7 +121,7 @@ test("auto mode: a draft in an editor inside the article is never sent, and writ
   const doc = dom.window.document;
   await loadContentScript(dom);
   assert.equal((await stateWhen(finished)).status, "done");
-  assert.ok(sentText().includes("night bus service"));
+  assert.ok(sentText().includes("Yukos filed for Chapter 11"));
   assert.ok(!sentText().includes(DRAFT));
   const sent = scores().length;
   const counter = countClones(doc);
