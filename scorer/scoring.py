@@ -80,6 +80,16 @@ def _at_item(exc: TelltaleError, index: int) -> TelltaleError:
 __all__ = ["Scorer", "VERDICTS"]
 
 
+def _checked(config) -> ScorerConfig:
+    """``config``, or the default options when it is None."""
+    if config is None:
+        return ScorerConfig()
+    if not isinstance(config, ScorerConfig):
+        raise ConfigError(f"config must be a ScorerConfig, not {type(config).__name__} "
+                          "(e.g. Scorer.load(config=ScorerConfig(threshold=0.9)))")
+    return config
+
+
 class _LanguageModel:
     """The ``(SurprisalModel, Reference)`` pair of :meth:`Scorer.refine`, made once
     (under a lock: threads asking at once get one model) and shared by a Scorer
@@ -130,11 +140,8 @@ class Scorer:
     """
 
     def __init__(self, detector, config: ScorerConfig | None = None, *, _lm: "_LanguageModel | None" = None):
-        if config is not None and not isinstance(config, ScorerConfig):
-            raise ConfigError(f"config must be a ScorerConfig, not {type(config).__name__} "
-                              "(e.g. ScorerConfig(threshold=0.9), or Scorer.load(config=ScorerConfig(**options)))")
         self.detector = detector
-        self._config = config or ScorerConfig()
+        self._config = _checked(config)
         info = detector.info
         c = self._config
         self.thresholds = Thresholds(
@@ -157,10 +164,7 @@ class Scorer:
         """
         from .model import load_detector
 
-        if config is not None and not isinstance(config, ScorerConfig):
-            raise ConfigError(f"config must be a ScorerConfig, not {type(config).__name__} "
-                              "(e.g. Scorer.load(config=ScorerConfig(threshold=0.9)))")
-        config = config or ScorerConfig()
+        config = _checked(config)
         return cls(load_detector(path, threads=config.threads, precision=config.precision), config)
 
     @property
