@@ -60,7 +60,11 @@ test("chunking keeps order and limits, and merging shifts passage indices", () =
   const chunks = chunkParagraphs(paragraphs, 20, 100000);
   assert.deepEqual(chunks.map((c) => [c.offset, c.paragraphs.length]), [[0, 20], [20, 20], [40, 5]]);
   assert.deepEqual(chunks.flatMap((c) => c.paragraphs), paragraphs);
-  assert.equal(chunkParagraphs(["a".repeat(50), "b".repeat(60), "c"], 20, 100).length, 2);
+  assert.equal(chunkParagraphs(["a".repeat(50), "b".repeat(60), "c d e"], 20, 100).length, 2);
+  // a last part of a word or two (the server refuses it as too short) goes with the one before
+  const tail = chunkParagraphs([...paragraphs.slice(0, 20), "Sponsored content:"], 20, 100000);
+  assert.deepEqual(tail.map((c) => [c.offset, c.paragraphs.length]), [[0, 21]]);
+  assert.equal(chunkParagraphs([...paragraphs.slice(0, 20), "Read more about it"], 20, 100000).length, 2);
   const part = (verdict, p) => ({ ...RESULT, article: { probability: p, flagged: p > 0.5, verdict } });
   const merged = mergeResults([{ offset: 0, result: part("no signs", 0.1), chars: 300 }, { offset: 4, result: part("some passages look garbled", 0.7), chars: 100 }]);
   assert.deepEqual(merged.passages.map((p) => p.index), [0, 1, 2, 3, 4, 5, 6, 7]);

@@ -7,6 +7,11 @@ import { utf16Index } from "../shared/offsets.js";
 export const CHUNK_PARAGRAPHS = 20;
 export const CHUNK_CHARS = 12000;
 
+/** The server refuses a text of fewer words (a word or two says nothing): a last chunk
+ * that short rides with the one before it. */
+export const MIN_WORDS = 3;
+const TINY_TAIL_CHARS = 200;
+
 /** Split paragraphs into request chunks: [{offset, paragraphs}]. */
 export function chunkParagraphs(paragraphs, maxParagraphs = CHUNK_PARAGRAPHS, maxChars = CHUNK_CHARS) {
   const chunks = [];
@@ -19,7 +24,16 @@ export function chunkParagraphs(paragraphs, maxParagraphs = CHUNK_PARAGRAPHS, ma
     current.paragraphs.push(p);
     current.chars += p.length;
   });
+  const tail = chunks[chunks.length - 1];
+  if (chunks.length > 1 && tail.chars <= TINY_TAIL_CHARS && wordCount(tail.paragraphs) < MIN_WORDS) {
+    chunks.pop();
+    chunks[chunks.length - 1].paragraphs.push(...tail.paragraphs);
+  }
   return chunks.map(({ offset, paragraphs: ps }) => ({ offset, paragraphs: ps }));
+}
+
+function wordCount(paragraphs) {
+  return paragraphs.reduce((n, p) => n + (p.match(/[\p{L}\p{N}]+/gu) || []).length, 0);
 }
 
 /**
