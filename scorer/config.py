@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from .errors import ConfigError
+from .inference import resolve_precision
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,8 @@ class ScorerConfig:
                               f"not {self.language_min_chars!r}")
         if self.threads is not None and (not _is_int(self.threads) or self.threads <= 0):
             raise ConfigError(f"threads must be a positive integer or None, not {self.threads!r}")
-        if self.precision is not None:
-            name = self.precision.strip().lower() if isinstance(self.precision, str) else None
-            if name not in ("int8", "bf16", "fp32"):
-                raise ConfigError(f"precision must be 'int8', 'bf16', 'fp32' (the reference) or None, "
-                                  f"not {self.precision!r}")
-            object.__setattr__(self, "precision", name)  # "FP32" as $TELLTALE_PRECISION takes it
+        if self.precision is not None:  # "FP32" as $TELLTALE_PRECISION takes it
+            object.__setattr__(self, "precision", resolve_precision(self.precision))
         if not 0.0 <= self.language_min_confidence <= 1.0:
             raise ConfigError(f"language_min_confidence must be between 0 and 1, not {self.language_min_confidence!r}")
         if not 0.0 <= self.max_control_share <= 1.0:

@@ -41,11 +41,11 @@ import dataclasses
 import logging
 import os
 import threading
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
+import regex
 
 from . import inputs
 from .aggregate import article_level, pool, word_lengths
@@ -390,22 +390,18 @@ class Scorer:
 
 
 def _grapheme_end(text: str, end: int) -> int:
-    """``end`` moved past what belongs to the character before it: combining marks,
-    variation selectors, skin tones and zero-width-joined characters (the tokenizer
-    strips accents, so its offsets stop before a decomposed "e" + U+0301).
+    """``end`` moved to the end of the user-perceived character (``regex``'s ``\\X``)
+    that holds the character before it: combining marks, variation selectors, skin
+    tones, zero-width-joined emoji (the tokenizer strips accents, so its offsets stop
+    before a decomposed "e" + U+0301).
 
     >>> _grapheme_end("cafe\u0301 owner", 4), _grapheme_end("love \u2764\ufe0f", 6)
     (5, 7)
     """
-    while end < len(text):
-        ch = text[end]
-        if ch == "\u200d" and end + 1 < len(text):
-            end += 2
-        elif unicodedata.category(ch) in ("Mn", "Me") or ch in "\ufe0e\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff":
-            end += 1
-        else:
-            break
-    return end
+    return _GRAPHEME.match(text, end - 1).end() if end > 0 else end
+
+
+_GRAPHEME = regex.compile(r"\X")
 
 
 def _word_reason(sentence, marked) -> tuple[Reason, ...]:
